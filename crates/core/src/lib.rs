@@ -1,0 +1,134 @@
+//! # headwarden-core
+//!
+//! The engine behind every headwarden surface (CLI, npm package, web checker, edge
+//! worker). Pure Rust, no I/O: bytes in, reports and rewritten responses out. It builds
+//! natively and for `wasm32-unknown-unknown`.
+//!
+//! ```
+//! let input = b"HTTP/1.1 200 OK\r\nServer: Werkzeug/3.1.3 Python/3.11.7\r\nContent-Type: text/html\r\n\r\n";
+//! let parsed = headwarden_core::parse(input).unwrap();
+//! let report = headwarden_core::check(&parsed, &Default::default(), &Default::default());
+//! assert_eq!(report.worst_grade.as_str(), "F");
+//! ```
+
+pub mod cookies;
+pub mod csp;
+pub mod exchange;
+pub mod flask;
+pub mod html;
+pub mod input;
+pub mod limits;
+pub mod policy;
+pub mod report;
+pub mod rules;
+pub mod score;
+
+use std::collections::BTreeMap;
+
+pub use exchange::{Exchange, Header, Headers, Request, Response, Scheme};
+pub use input::{parse, parse_as, InputError, InputFormat, Parsed};
+pub use policy::Policy;
+pub use report::{Evidence, ExchangeReport, Finding, Grade, Report, RuleDoc, Severity};
+pub use rules::{Context, Rule};
+
+/// The version of headwarden (all crates share it).
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");
+
+/// Options for [`check`] that are not part of the policy.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CheckOptions {
+    /// Overrides the scheme of every exchange (`--scheme`). Without it, the URL tells, and
+    /// bare headers are assumed to be HTTPS.
+    pub scheme: Option<Scheme>,
+    /// Skip the built-in weak-secret audit of session cookies (the worker does).
+    pub skip_secret_audit: bool,
+    /// Rule ids not to run.
+    pub disabled_rules: Vec<String>,
+}
+
+impl CheckOptions {
+    /// Whether rule `id` runs.
+    pub fn is_enabled(&self, id: &str) -> bool {
+        !self.disabled_rules.iter().any(|d| d == id)
+    }
+}
+
+/// Grades every exchange of one input against `policy`.
+pub fn check(parsed: &Parsed, policy: &Policy, options: &CheckOptions) -> Report {
+    check_exchanges(
+        &parsed.exchanges,
+        parsed.format,
+        &parsed.notes,
+        policy,
+        options,
+    )
+}
+
+/// [`check`] for exchanges that did not come from [`parse`] (the worker's live responses).
+pub fn check_exchanges(
+    exchanges: &[Exchange],
+    format: InputFormat,
+    notes: &[String],
+    policy: &Policy,
+    options: &CheckOptions,
+) -> Report {
+    let contexts: Vec<Context<'_>> = exchanges
+        .iter()
+        .enumerate()
+        .map(|(i, ex)| {
+            let scheme = options
+                .scheme
+                .or_else(|| ex.url_scheme())
+                .unwrap_or(Scheme::AssumedHttps);
+            Context::new(ex, i, scheme, policy, options)
+        })
+        .collect();
+    let results = rules::run(&contexts);
+    let mut notes = notes.to_vec();
+    if contexts.iter().any(|c| c.scheme == Scheme::AssumedHttps) {
+        notes.push(
+            "The input does not say which scheme was used; it was graded as HTTPS. \
+             Use --scheme http (CLI) or the `scheme` option to change that."
+                .to_string(),
+        );
+    }
+    let mut rule_docs = BTreeMap::new();
+    let mut exchange_reports = Vec::with_capacity(contexts.len());
+    for (ctx, (mut findings, passed)) in contexts.iter().zip(results) {
+        findings.sort_by(|a, b| b.severity.cmp(&a.severity));
+        for f in &findings {
+            if let Some(rule) = rules::by_id(f.rule) {
+                rule_docs.entry(f.rule).or_insert_with(|| RuleDoc::of(rule));
+            }
+        }
+        let strict = rules::csp::has_strict_script_policy(ctx);
+        let (score, grade) = policy.scoring.grade(&findings, strict);
+        exchange_reports.push(ExchangeReport {
+            url: ctx.exchange.url().map(str::to_string),
+            method: ctx.exchange.method().map(str::to_string),
+            status: ctx.status(),
+            scheme: ctx.scheme,
+            grade,
+            score,
+            findings,
+            passed,
+            csp: Vec::new(),
+            cookies: Vec::new(),
+            sessions: Vec::new(),
+        });
+    }
+    let worst_grade = exchange_reports
+        .iter()
+        .map(|e| e.grade)
+        .min()
+        .unwrap_or(Grade::F);
+    Report {
+        schema_version: 1,
+        tool: report::Tool::default(),
+        worst_grade,
+        input_format: format,
+        exchanges: exchange_reports,
+        notes,
+        rules: rule_docs,
+    }
+}

@@ -1,0 +1,84 @@
+//! What a rule sees: one exchange, its scheme, the policy and options, and the parsed
+//! forms of its headers (cookies, CSP, HTML body), each computed once on first use and
+//! shared by every rule that reads it.
+
+use std::cell::OnceCell;
+
+use crate::cookies::SetCookie;
+use crate::csp::PolicyList;
+use crate::exchange::{Exchange, Headers, Scheme};
+use crate::html::Document;
+use crate::policy::Policy;
+use crate::CheckOptions;
+
+pub struct Context<'a> {
+    pub exchange: &'a Exchange,
+    /// Index of this exchange in the input.
+    pub index: usize,
+    pub scheme: Scheme,
+    pub policy: &'a Policy,
+    pub options: &'a CheckOptions,
+    cookies: OnceCell<Vec<SetCookie>>,
+    csp: OnceCell<PolicyList>,
+    html: OnceCell<Option<Document>>,
+}
+
+impl<'a> Context<'a> {
+    pub fn new(
+        exchange: &'a Exchange,
+        index: usize,
+        scheme: Scheme,
+        policy: &'a Policy,
+        options: &'a CheckOptions,
+    ) -> Self {
+        Context {
+            exchange,
+            index,
+            scheme,
+            policy,
+            options,
+            cookies: OnceCell::new(),
+            csp: OnceCell::new(),
+            html: OnceCell::new(),
+        }
+    }
+
+    /// The response headers.
+    pub fn headers(&self) -> &'a Headers {
+        &self.exchange.response.headers
+    }
+
+    /// The status code, when known.
+    pub fn status(&self) -> Option<u16> {
+        self.exchange.response.status
+    }
+
+    /// Every `Set-Cookie` of the response, parsed.
+    pub fn cookies(&self) -> &[SetCookie] {
+        self.cookies
+            .get_or_init(|| crate::cookies::parse_all(self.headers()))
+    }
+
+    /// Every CSP of the response (headers, report-only headers, `<meta>` in the body).
+    pub fn csp(&self) -> &PolicyList {
+        self.csp
+            .get_or_init(|| PolicyList::from_response(&self.exchange.response, self.html()))
+    }
+
+    /// The HTML body, scanned, when the response has one.
+    pub fn html(&self) -> Option<&Document> {
+        self.html
+            .get_or_init(|| {
+                let response = &self.exchange.response;
+                let body = response.body.as_deref()?;
+                if body.is_empty() {
+                    return None;
+                }
+                if !response.is_html() && !crate::html::looks_like_html(body) {
+                    return None;
+                }
+                Some(Document::scan(body))
+            })
+            .as_ref()
+    }
+}

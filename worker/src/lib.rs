@@ -1,0 +1,2 @@
+//! Placeholder until the worker issue.
+pub use headwarden_core::VERSION;
