@@ -96,7 +96,10 @@ pub fn check_exchanges(
     let mut exchange_reports = Vec::with_capacity(contexts.len());
     for (ctx, (mut findings, passed)) in contexts.iter().zip(results) {
         findings.sort_by(|a, b| b.severity.cmp(&a.severity));
-        for f in &findings {
+        for f in &mut findings {
+            if let Some(evidence) = f.evidence.as_mut() {
+                evidence.locate_in(ctx.headers());
+            }
             if let Some(rule) = rules::by_id(f.rule) {
                 rule_docs.entry(f.rule).or_insert_with(|| RuleDoc::of(rule));
             }

@@ -139,8 +139,14 @@ impl<'de> Deserialize<'de> for Grade {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(untagged)]
 pub enum Evidence {
-    /// A header line (name as sent, value possibly shortened).
-    Header { header: String, value: String },
+    /// A header line (name as sent, value possibly shortened), with its 1-based line in
+    /// the input when known (filled in by `check`; SARIF regions use it).
+    Header {
+        header: String,
+        value: String,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        line: Option<u32>,
+    },
     /// An excerpt of the body.
     Body { body: String },
     /// Several exchanges of the same input (indexes into `exchanges`).
@@ -155,7 +161,38 @@ impl Evidence {
         Evidence::Header {
             header: name.to_string(),
             value: shorten(value, MAX_EVIDENCE_CHARS).into_owned(),
+            line: None,
         }
+    }
+
+    /// Evidence quoting one header line of the input, keeping its line number.
+    pub fn from_header(header: &crate::exchange::Header) -> Self {
+        Evidence::Header {
+            header: header.name.clone(),
+            value: shorten(&header.value, MAX_EVIDENCE_CHARS).into_owned(),
+            line: header.line,
+        }
+    }
+
+    /// Fills in the line of header evidence that lacks one, from the header line of
+    /// `headers` it quotes (same name and value, else the first line with that name).
+    pub fn locate_in(&mut self, headers: &crate::exchange::Headers) {
+        let Evidence::Header {
+            header,
+            value,
+            line: line @ None,
+        } = self
+        else {
+            return;
+        };
+        let quoted = |h: &&crate::exchange::Header| {
+            h.is(header) && (h.value == *value || shorten(&h.value, MAX_EVIDENCE_CHARS) == *value)
+        };
+        *line = headers
+            .iter()
+            .find(quoted)
+            .or_else(|| headers.get_header(header))
+            .and_then(|h| h.line);
     }
 
     pub fn body(excerpt: &str) -> Self {

@@ -1,0 +1,56 @@
+//! `cargo xtask demo`: the sample Flask app under gunicorn, the CLI's report on it, the web
+//! checker, and (once it lands) the worker in front of Flask, with URLs printed.
+
+use std::time::Duration;
+
+use anyhow::{bail, Result};
+
+use crate::setup::{self, venv_bin, Needs};
+use crate::util::{self, cargo, run, Guard};
+
+/// Starts the sample Flask app under gunicorn on 127.0.0.1; returns its guard and port.
+pub fn start_flask(app: &str) -> Result<(Guard, u16)> {
+    let port = util::free_port()?;
+    let guard = Guard::spawn(
+        "gunicorn",
+        util::cmd(venv_bin().join("gunicorn"))
+            .args(["--workers", "2", "--bind"])
+            .arg(format!("127.0.0.1:{port}"))
+            .arg("--chdir")
+            .arg(util::root().join("tests/apps/flask_app"))
+            .args(["--access-logfile", "-", app]),
+    )?;
+    util::wait_for_port(port, Duration::from_secs(30))?;
+    Ok((guard, port))
+}
+
+pub fn demo(check_only: bool) -> Result<()> {
+    setup::setup(Needs {
+        wasm: false,
+        worker: false,
+        browser: false,
+        python: true,
+        fuzz: false,
+    })?;
+    run(cargo().args(["build", "--quiet", "-p", "headwarden-cli"]))?;
+    let cli = util::root().join("target/debug/headwarden");
+
+    let (_flask, flask_port) = start_flask("app:app")?;
+    let flask_url = format!("http://127.0.0.1:{flask_port}/");
+    println!("\n== headwarden check {flask_url}\n");
+    let status = util::cmd(&cli).args(["check", &flask_url]).status()?;
+    if status.code() == Some(2) {
+        bail!("the CLI could not check {flask_url}");
+    }
+
+    println!("\nheadwarden demo is running:");
+    println!("  sample Flask app (gunicorn):  {flask_url}");
+    if check_only {
+        println!("demo: everything answered; stopping (--check).");
+        return Ok(());
+    }
+    println!("Press Ctrl-C to stop.");
+    loop {
+        std::thread::sleep(Duration::from_secs(3600));
+    }
+}
