@@ -1,1 +1,119 @@
-//! Placeholder (being written).
+//! # headwarden web checker
+//!
+//! A Yew single-page app compiled to WebAssembly. Everything runs in the browser: the
+//! pasted input is parsed and graded by `headwarden-core` inside this wasm, and nothing
+//! the user pastes is ever sent anywhere (the permalink lives in the URL fragment, which
+//! browsers do not send to servers).
+//!
+//! The page loads in three steps (see `static/`): the inline bootstrap in `index.html`
+//! (pinned by its sha256 in the CSP) inserts `app.js` as a non-parser-inserted module
+//! script, which `'strict-dynamic'` allows; `app.js` compiles this wasm, creates the
+//! wordlist-audit Web Worker (`audit-worker.js`, which instantiates the same wasm module
+//! and drives [`Auditor`]), and calls [`start`].
+
+use std::fmt;
+use std::str::FromStr;
+
+use headwarden_core::Scheme;
+use wasm_bindgen::prelude::*;
+
+pub mod app;
+mod dom;
+pub mod markdown;
+pub mod permalink;
+pub mod policy_export;
+mod rules_reference;
+pub mod session;
+mod views;
+
+/// The scheme the user asks the checker to assume (`--scheme` in the CLI).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum SchemeChoice {
+    /// The URL tells; bare headers are graded as HTTPS.
+    #[default]
+    Auto,
+    Https,
+    Http,
+}
+
+impl SchemeChoice {
+    pub const ALL: [SchemeChoice; 3] = [SchemeChoice::Auto, SchemeChoice::Https, SchemeChoice::Http];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SchemeChoice::Auto => "auto",
+            SchemeChoice::Https => "https",
+            SchemeChoice::Http => "http",
+        }
+    }
+
+    /// The override to pass to `check`.
+    pub fn scheme(self) -> Option<Scheme> {
+        match self {
+            SchemeChoice::Auto => None,
+            SchemeChoice::Https => Some(Scheme::Https),
+            SchemeChoice::Http => Some(Scheme::Http),
+        }
+    }
+}
+
+impl fmt::Display for SchemeChoice {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for SchemeChoice {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        SchemeChoice::ALL
+            .into_iter()
+            .find(|c| c.as_str() == s)
+            .ok_or_else(|| format!("unknown scheme `{s}` (expected auto, https or http)"))
+    }
+}
+
+/// Mounts the app on `root`. `worker` is the wordlist-audit Web Worker created by
+/// `app.js` at page load (`None` when the browser could not create it).
+#[wasm_bindgen]
+pub fn start(root: web_sys::Element, worker: Option<web_sys::Worker>) {
+    yew::Renderer::<app::App>::with_root_and_props(root, app::Props { worker }).render();
+}
+
+/// The wordlist audit, driven step by step by `audit-worker.js` inside the Web Worker.
+#[wasm_bindgen]
+pub struct Auditor(session::WordlistAudit);
+
+#[wasm_bindgen]
+impl Auditor {
+    /// `cookie` is the signed cookie value; `words` the wordlist file (one secret a line).
+    #[wasm_bindgen(constructor)]
+    pub fn new(cookie: &str, words: Vec<u8>) -> Result<Auditor, JsError> {
+        let cookie = session::SignedCookie::parse(cookie).ok_or_else(|| {
+            JsError::new("not a signed cookie this checker can audit (Flask session or remember_token)")
+        })?;
+        Ok(Auditor(session::WordlistAudit::new(cookie, words)))
+    }
+
+    /// Tries up to `max` candidates; true when the audit is over.
+    pub fn step(&mut self, max: u32) -> bool {
+        self.0.step(max)
+    }
+
+    pub fn tried(&self) -> f64 {
+        self.0.tried() as f64
+    }
+
+    pub fn fraction(&self) -> f64 {
+        self.0.fraction()
+    }
+
+    /// The secret that verified, if any.
+    pub fn found(&self) -> Option<String> {
+        self.0.found().map(str::to_string)
+    }
+
+    pub fn kind(&self) -> String {
+        self.0.kind().to_string()
+    }
+}

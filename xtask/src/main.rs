@@ -9,11 +9,13 @@
 //! - `bench`: the benchmarks, with ratios against the peers measured in the same run.
 //! - `dist`:  the web site, the npm tarball and the worker bundle in `target/dist/`.
 
+mod bench;
 mod demo;
 mod serve;
 mod setup;
 mod test;
 mod util;
+mod web;
 
 use anyhow::{bail, Result};
 
@@ -33,8 +35,13 @@ fn dispatch(args: &[String]) -> Result<()> {
         Some("setup") => setup::setup(setup::Needs::ALL),
         Some("test") => test::test(rest),
         Some("demo") => demo::demo(rest.iter().any(|a| a == "--check")),
-        Some("bench") => bail!("bench: not written yet"),
+        Some("bench") => bench::bench(rest),
         Some("dist") => bail!("dist: not written yet"),
+        // Temporary (web engineer): build the site alone; `--dev` skips the size passes.
+        Some("web-build") => web::build(
+            !rest.iter().any(|a| a == "--dev"),
+            &util::root().join("target/dist/web"),
+        ),
         Some("-h" | "--help") | None => {
             println!("{USAGE}");
             Ok(())

@@ -1,82 +1,73 @@
-//! The `headwarden` command line.
+//! The `headwarden` command line: grade the HTTP security headers of a response (a file,
+//! standard input, or a live URL), list and explain the rules, and the policy, session and
+//! enforce tools. Every subcommand shares one exit-code contract ([`EXIT_CODES`]).
 
-use std::io::Read;
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand, ValueEnum};
-use headwarden_core::{check, parse_as, CheckOptions, InputFormat, Policy, Scheme};
+use clap::{Parser, Subcommand};
+
+mod check_cmd;
+mod fetch;
+mod output;
+mod rules_cmd;
+
+/// Exit status: the command ran and no gate failed.
+pub const EXIT_OK: u8 = 0;
+/// Exit status: a gate failed (`--fail-on`, `--min-grade`), a weak secret was found, or a
+/// policy file is invalid.
+pub const EXIT_GATE_FAILED: u8 = 1;
+/// Exit status: usage error, unreadable or unrecognised input, input past a limit, or a
+/// network failure. clap uses the same status for the usage errors it reports.
+pub const EXIT_ERROR: u8 = 2;
+
+/// The exit-code contract, shown at the end of `--help`.
+pub const EXIT_CODES: &str = "\
+Exit codes:
+  0  the command ran and no gate failed (findings alone exit 0 unless --fail-on or
+     --min-grade is given)
+  1  a gate failed: a finding at or above --fail-on, or an exchange graded below
+     --min-grade (the worst exchange counts); `session audit` found a weak secret;
+     `policy check` found the policy invalid
+  2  usage error, unreadable or unrecognised input, input past a limit, or a network
+     failure";
 
 #[derive(Parser)]
 #[command(
     name = "headwarden",
     version,
-    about = "Grade and enforce the HTTP security of a web app"
+    about = "Grade and enforce the HTTP security headers of a web app",
+    long_about = "Grade and enforce the HTTP security headers of a web app.\n\n\
+                  Reads a response (raw headers, `curl -i`/`-v` output, DevTools headers, a HAR \
+                  file, a JSON object of headers) or fetches a URL, grades it, and explains \
+                  every finding with a fix.",
+    after_help = EXIT_CODES,
+    propagate_version = true
 )]
 struct Cli {
     #[command(subcommand)]
     command: Command,
 }
 
+/// The subcommands. To add one: a `mod` line above, a variant here, an arm in `main`.
 #[derive(Subcommand)]
 enum Command {
-    /// Check a response (file, URL or - for stdin) and print a report.
-    Check {
-        /// A file, `-` for standard input, or an http(s) URL.
-        input: Option<String>,
-        #[arg(long, value_enum, default_value = "text")]
-        format: Format,
-        #[arg(long)]
-        input_format: Option<InputFormat>,
-        #[arg(long)]
-        scheme: Option<Scheme>,
-    },
-}
-
-#[derive(Clone, Copy, ValueEnum)]
-enum Format {
-    Text,
-    Json,
-    Markdown,
-    Sarif,
+    /// Check a response (file, URL, or - for standard input) and print a report.
+    Check(check_cmd::CheckArgs),
+    /// List the rules, or show one rule's documentation and fixes.
+    Rules(rules_cmd::RulesArgs),
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    match cli.command {
-        Command::Check {
-            input,
-            format,
-            input_format,
-            scheme,
-        } => {
-            let mut buf = Vec::new();
-            match input.as_deref() {
-                None | Some("-") => {
-                    std::io::stdin().read_to_end(&mut buf).ok();
-                }
-                Some(path) => match std::fs::read(path) {
-                    Ok(b) => buf = b,
-                    Err(e) => {
-                        eprintln!("error: cannot read {path}: {e}");
-                        return ExitCode::from(2);
-                    }
-                },
-            }
-            let parsed = match parse_as(&buf, input_format) {
-                Ok(p) => p,
-                Err(e) => {
-                    eprintln!("error: {e}");
-                    return ExitCode::from(2);
-                }
-            };
-            let options = CheckOptions {
-                scheme,
-                ..Default::default()
-            };
-            let report = check(&parsed, &Policy::default(), &options);
-            let _ = format;
-            println!("{}", headwarden_core::report::json::render(&report));
-            ExitCode::SUCCESS
+    let result = match cli.command {
+        Command::Check(args) => check_cmd::run(args),
+        Command::Rules(args) => rules_cmd::run(args),
+    };
+    match result {
+        Ok(code) => code,
+        Err(error) => {
+            eprintln!("error: {error:#}");
+            ExitCode::from(EXIT_ERROR)
         }
     }
 }

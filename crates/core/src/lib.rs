@@ -15,6 +15,7 @@ pub mod cookies;
 pub mod csp;
 pub mod exchange;
 pub mod flask;
+pub mod headers;
 pub mod html;
 pub mod input;
 pub mod limits;
@@ -26,8 +27,9 @@ pub mod score;
 use std::collections::BTreeMap;
 
 pub use exchange::{Exchange, Header, Headers, Request, Response, Scheme};
-pub use input::{parse, parse_as, InputError, InputFormat, Parsed};
-pub use policy::Policy;
+pub use flask::{audit_secret, decode_flask_session, FlaskSession, Secret, SessionError};
+pub use input::{parse, parse_as, parse_with, InputError, InputFormat, ParseOptions, Parsed};
+pub use policy::{enforce, Change, Policy};
 pub use report::{Evidence, ExchangeReport, Finding, Grade, Report, RuleDoc, Severity};
 pub use rules::{Context, Rule};
 
@@ -106,6 +108,7 @@ pub fn check_exchanges(
         }
         let strict = rules::csp::has_strict_script_policy(ctx);
         let (score, grade) = policy.scoring.grade(&findings, strict);
+        let cookie_table = cookies::cookie_views(ctx, &findings);
         exchange_reports.push(ExchangeReport {
             url: ctx.exchange.url().map(str::to_string),
             method: ctx.exchange.method().map(str::to_string),
@@ -115,9 +118,9 @@ pub fn check_exchanges(
             score,
             findings,
             passed,
-            csp: Vec::new(),
-            cookies: Vec::new(),
-            sessions: Vec::new(),
+            csp: ctx.csp().view(),
+            cookies: cookie_table,
+            sessions: ctx.sessions().iter().map(flask::SessionCookie::view).collect(),
         });
     }
     let worst_grade = exchange_reports

@@ -210,7 +210,10 @@ fn skip_ows(bytes: &[u8], mut i: usize) -> usize {
 }
 
 fn syntax(value: &str, at: usize) -> HstsError {
-    let found = value.get(at..).and_then(|s| s.chars().next()).unwrap_or('?');
+    let found = value
+        .get(at..)
+        .and_then(|s| s.chars().next())
+        .unwrap_or('?');
     HstsError::Syntax { at, found }
 }
 
@@ -253,7 +256,10 @@ mod tests {
         assert_eq!(h.max_age, 63_072_000);
         assert!(h.include_subdomains && h.preload && h.is_preload_eligible());
         assert!(h.unknown_directives.is_empty());
-        assert_eq!(h.to_string(), "max-age=63072000; includeSubDomains; preload");
+        assert_eq!(
+            h.to_string(),
+            "max-age=63072000; includeSubDomains; preload"
+        );
 
         let h = parse("MAX-AGE = \"31536000\" ;INCLUDESUBDOMAINS;;").unwrap();
         assert_eq!(h.max_age, ONE_YEAR);
@@ -297,7 +303,11 @@ mod tests {
         );
         assert_eq!(
             parse("max-age=-1"),
-            Err(HstsError::Syntax { at: 8, found: '-' })
+            Err(HstsError::InvalidMaxAge("-1".into()))
+        );
+        assert_eq!(
+            parse("max-age=(1)"),
+            Err(HstsError::Syntax { at: 8, found: '(' })
         );
         assert_eq!(
             parse("max-age=1y"),
@@ -315,10 +325,7 @@ mod tests {
             parse("max-age=1; includeSubDomains=true"),
             Err(HstsError::UnexpectedValue("includeSubDomains".into()))
         );
-        assert_eq!(
-            parse("max-age=1, max-age=2"),
-            Err(HstsError::Comma)
-        );
+        assert_eq!(parse("max-age=1, max-age=2"), Err(HstsError::Comma));
         assert_eq!(parse("max-age=\"1"), Err(HstsError::UnterminatedQuote));
         assert_eq!(
             parse("max-age=1 includeSubDomains"),
@@ -329,7 +336,16 @@ mod tests {
 
     #[test]
     fn never_panics_on_junk() {
-        for junk in ["=", ";=", "max-age=\"\\", "\u{fffd}=1", "a=\"é", "max-age =", "\"", "max-age=1;\\"] {
+        for junk in [
+            "=",
+            ";=",
+            "max-age=\"\\",
+            "\u{fffd}=1",
+            "a=\"é",
+            "max-age =",
+            "\"",
+            "max-age=1;\\",
+        ] {
             let _ = parse(junk);
         }
     }

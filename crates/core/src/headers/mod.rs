@@ -11,14 +11,16 @@ pub mod cross_origin;
 pub mod hsts;
 pub mod permissions;
 pub mod referrer;
+pub mod structured;
 pub mod xfo;
 
 pub use cache_control::CacheControl;
 pub use content_type::BodyKind;
 pub use cross_origin::{CrossOriginOpenerPolicy, CrossOriginResourcePolicy};
 pub use hsts::{HstsError, StrictTransportSecurity};
-pub use permissions::{PermissionsPolicy, PermissionsPolicyError};
+pub use permissions::PermissionsPolicy;
 pub use referrer::{ReferrerPolicy, ReferrerPolicyList};
+pub use structured::StructuredFieldError;
 pub use xfo::{FrameOptions, XFrameOptions};
 
 /// `tchar` of RFC 9110 §5.6.2: the characters of a `token`.

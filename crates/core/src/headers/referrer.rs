@@ -82,7 +82,10 @@ impl ReferrerPolicy {
             ("never", ReferrerPolicy::NoReferrer),
             ("default", ReferrerPolicy::StrictOriginWhenCrossOrigin),
             ("always", ReferrerPolicy::UnsafeUrl),
-            ("origin-when-crossorigin", ReferrerPolicy::OriginWhenCrossOrigin),
+            (
+                "origin-when-crossorigin",
+                ReferrerPolicy::OriginWhenCrossOrigin,
+            ),
         ];
         legacy
             .iter()
@@ -190,8 +193,14 @@ mod tests {
 
     #[test]
     fn exposure_order() {
-        assert!(ReferrerPolicy::UnsafeUrl.exposure() > ReferrerPolicy::NoReferrerWhenDowngrade.exposure());
-        assert_eq!(ReferrerPolicy::StrictOriginWhenCrossOrigin.exposure(), Exposure::Private);
+        assert!(
+            ReferrerPolicy::UnsafeUrl.exposure()
+                > ReferrerPolicy::NoReferrerWhenDowngrade.exposure()
+        );
+        assert_eq!(
+            ReferrerPolicy::StrictOriginWhenCrossOrigin.exposure(),
+            Exposure::Private
+        );
         for p in ReferrerPolicy::ALL {
             assert_eq!(p.as_str().parse::<ReferrerPolicy>(), Ok(p));
         }

@@ -104,7 +104,9 @@ impl<'a> FrameOptions<'a> {
                     // `allow-from x` is not one of the three keywords of the rule.
                     if matches!(
                         value.parse(),
-                        Ok(XFrameOptions::Deny | XFrameOptions::SameOrigin | XFrameOptions::AllowAll)
+                        Ok(XFrameOptions::Deny
+                            | XFrameOptions::SameOrigin
+                            | XFrameOptions::AllowAll)
                     ) {
                         known_in_set = true;
                     }
@@ -147,13 +149,22 @@ mod tests {
     #[test]
     fn single_values() {
         assert_eq!(FrameOptions::parse(["DENY"]).effect, FrameEffect::Deny);
-        assert_eq!(FrameOptions::parse([" sameorigin "]).effect, FrameEffect::SameOrigin);
+        assert_eq!(
+            FrameOptions::parse([" sameorigin "]).effect,
+            FrameEffect::SameOrigin
+        );
         assert_eq!(
             FrameOptions::parse(["ALLOW-FROM https://example.com"]).effect,
             FrameEffect::Ignored
         );
-        assert_eq!(FrameOptions::parse(["ALLOWALL"]).effect, FrameEffect::Ignored);
-        assert_eq!(FrameOptions::parse(["deny-all"]).effect, FrameEffect::Ignored);
+        assert_eq!(
+            FrameOptions::parse(["ALLOWALL"]).effect,
+            FrameEffect::Ignored
+        );
+        assert_eq!(
+            FrameOptions::parse(["deny-all"]).effect,
+            FrameEffect::Ignored
+        );
         assert_eq!(FrameOptions::parse([""]).effect, FrameEffect::Ignored);
     }
 
@@ -161,7 +172,10 @@ mod tests {
     fn several_values() {
         // Repeats of one value are one value.
         let f = FrameOptions::parse(["DENY", "deny"]);
-        assert_eq!((f.effect, f.distinct, f.values.len()), (FrameEffect::Deny, 1, 2));
+        assert_eq!(
+            (f.effect, f.distinct, f.values.len()),
+            (FrameEffect::Deny, 1, 2)
+        );
         assert_eq!(
             FrameOptions::parse(["DENY, SAMEORIGIN"]).effect,
             FrameEffect::ConflictBlocksAll
@@ -170,7 +184,10 @@ mod tests {
             FrameOptions::parse(["SAMEORIGIN", "ALLOW-FROM https://a.example"]).effect,
             FrameEffect::ConflictBlocksAll
         );
-        assert_eq!(FrameOptions::parse(["foo, bar"]).effect, FrameEffect::Ignored);
+        assert_eq!(
+            FrameOptions::parse(["foo, bar"]).effect,
+            FrameEffect::Ignored
+        );
     }
 
     #[test]

@@ -112,6 +112,15 @@ fn exchange_section(
             finding_block(out, report, finding, fixes_shown);
         }
     }
+    if !exchange.passed.is_empty() {
+        let passed: Vec<String> = exchange.passed.iter().map(|id| code_span(id)).collect();
+        let _ = writeln!(
+            out,
+            "<details>\n<summary>Passed checks ({})</summary>\n\n{}\n\n</details>\n",
+            passed.len(),
+            passed.join(", ")
+        );
+    }
 }
 
 fn finding_block(
@@ -274,7 +283,9 @@ pub(crate) fn escape_text(s: &str) -> String {
     let mut out = String::with_capacity(clean.len() + 8);
     let mut at_start = true;
     let mut leading_digits = false;
-    for c in clean.chars() {
+    let mut chars = clean.chars().peekable();
+    while let Some(c) = chars.next() {
+        let next_ends_word = chars.peek().is_none_or(|n| *n == ' ');
         match c {
             '<' => out.push_str("&lt;"),
             '>' => out.push_str("&gt;"),
@@ -288,8 +299,8 @@ pub(crate) fn escape_text(s: &str) -> String {
                 out.push('\\');
                 out.push(c);
             }
-            // `1.` or `1)` at the start would open an ordered list.
-            '.' if leading_digits => {
+            // `1. ` at the start would open an ordered list (`1)` is escaped above).
+            '.' if leading_digits && next_ends_word => {
                 out.push('\\');
                 out.push(c);
             }
@@ -367,10 +378,14 @@ mod tests {
             escape_text("<script>alert(1)</script>"),
             "&lt;script&gt;alert\\(1\\)&lt;/script&gt;"
         );
-        assert_eq!(escape_text("a *b* [c](d) | e"), "a \\*b\\* \\[c\\]\\(d\\) \\| e");
+        assert_eq!(
+            escape_text("a *b* [c](d) | e"),
+            "a \\*b\\* \\[c\\]\\(d\\) \\| e"
+        );
         assert_eq!(escape_text("# title"), "\\# title");
         assert_eq!(escape_text("1. item"), "1\\. item");
         assert_eq!(escape_text("same-origin 1.5"), "same-origin 1.5");
+        assert_eq!(escape_text("0.1.0"), "0.1.0");
         assert_eq!(escape_text("&amp;"), "&amp;amp;");
     }
 
@@ -409,8 +424,24 @@ mod tests {
         let md = render(&r);
         let evidence = code_span(&format!("Server: {hostile_value}"));
         assert!(md.contains(&evidence), "{md}");
-        assert!(md.contains("&lt;script&gt;alert\\(1\\)&lt;/script&gt;"), "{md}");
-        let rest = md
+        assert!(
+            md.contains("&lt;script&gt;alert\\(1\\)&lt;/script&gt;"),
+            "{md}"
+        );
+        // Fenced blocks hold the rules' own fix snippets, literally.
+        let mut in_fence = false;
+        let outside_fences: String = md
+            .lines()
+            .filter(|l| {
+                if l.starts_with("```") {
+                    in_fence = !in_fence;
+                    return false;
+                }
+                !in_fence
+            })
+            .map(|l| format!("{l}\n"))
+            .collect();
+        let rest = outside_fences
             .replace(&evidence, "")
             .replace(&code_span(hostile_url), "")
             .replace(&table_code_span(hostile_url), "")
@@ -447,7 +478,10 @@ mod tests {
         let md = render(&r);
         if r.finding_count() > 0 {
             assert!(md.contains("<details>\n<summary>How to fix</summary>\n\n"));
-            assert_eq!(md.matches("<details>").count(), md.matches("</details>").count());
+            assert_eq!(
+                md.matches("<details>").count(),
+                md.matches("</details>").count()
+            );
         }
     }
 }

@@ -303,11 +303,11 @@ pub struct ExchangeReport {
     pub passed: Vec<&'static str>,
     /// Structured views for the UI and JSON consumers (CSP policies, cookies, sessions).
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub csp: Vec<serde_json::Value>,
+    pub csp: Vec<crate::csp::PolicyView>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub cookies: Vec<serde_json::Value>,
+    pub cookies: Vec<crate::cookies::CookieView>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub sessions: Vec<serde_json::Value>,
+    pub sessions: Vec<crate::flask::SessionView>,
 }
 
 impl ExchangeReport {

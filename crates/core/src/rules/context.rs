@@ -7,6 +7,7 @@ use std::cell::OnceCell;
 use crate::cookies::SetCookie;
 use crate::csp::PolicyList;
 use crate::exchange::{Exchange, Headers, Scheme};
+use crate::headers::{HstsError, StrictTransportSecurity};
 use crate::html::Document;
 use crate::policy::Policy;
 use crate::CheckOptions;
@@ -21,6 +22,8 @@ pub struct Context<'a> {
     cookies: OnceCell<Vec<SetCookie>>,
     csp: OnceCell<PolicyList>,
     html: OnceCell<Option<Document>>,
+    sessions: OnceCell<Vec<crate::flask::SessionCookie>>,
+    hsts: OnceCell<Option<Result<StrictTransportSecurity, HstsError>>>,
 }
 
 impl<'a> Context<'a> {
@@ -40,6 +43,8 @@ impl<'a> Context<'a> {
             cookies: OnceCell::new(),
             csp: OnceCell::new(),
             html: OnceCell::new(),
+            sessions: OnceCell::new(),
+            hsts: OnceCell::new(),
         }
     }
 
@@ -63,6 +68,31 @@ impl<'a> Context<'a> {
     pub fn csp(&self) -> &PolicyList {
         self.csp
             .get_or_init(|| PolicyList::from_response(&self.exchange.response, self.html()))
+    }
+
+    /// The first `Strict-Transport-Security` header, parsed (browsers read only the
+    /// first, RFC 6797 §8.1); `None` when there is none.
+    pub fn hsts(&self) -> Option<&Result<StrictTransportSecurity, HstsError>> {
+        self.hsts
+            .get_or_init(|| {
+                self.headers()
+                    .get("strict-transport-security")
+                    .map(str::parse)
+            })
+            .as_ref()
+    }
+
+    /// The session cookies (Flask, Flask-Login, Express, opaque ids) of the response and
+    /// request, decoded once, with the built-in weak-secret audit unless
+    /// `options.skip_secret_audit`. Rules and the report's `sessions` view share it.
+    pub fn sessions(&self) -> &[crate::flask::SessionCookie] {
+        self.sessions.get_or_init(|| {
+            crate::flask::session_cookies(
+                self.exchange,
+                self.cookies(),
+                !self.options.skip_secret_audit,
+            )
+        })
     }
 
     /// The HTML body, scanned, when the response has one.

@@ -11,7 +11,8 @@ crate::declare_rule! {
     /// attacker gets markup into a page, the browser refuses to run scripts the policy does
     /// not allow. Without one, any injection runs with the user's session.
     /// A `Content-Security-Policy-Report-Only` header alone does not count: it blocks
-    /// nothing (see `csp-report-only`).
+    /// nothing (see `csp-report-only`). Neither does an empty header, which browsers drop
+    /// (CSP3 §2.2.2).
     ///
     /// ## Example
     /// ```http
@@ -36,21 +37,34 @@ crate::declare_rule! {
         since: "0.1.0",
         check: Check::Exchange(csp_missing),
         fixes: {
-            flask: "Talisman(app,\n    content_security_policy={'script-src': [], 'object-src': \"'none'\", 'base-uri': \"'none'\"},\n    content_security_policy_nonce_in=['script-src'])\n# templates: <script nonce=\"{{ csp_nonce() }}\">",
-            policy: "[csp]\nnonce = true\ndirectives = { script-src = \"'strict-dynamic'\", object-src = \"'none'\", base-uri = \"'none'\" }",
-            nginx: "add_header Content-Security-Policy \"object-src 'none'; base-uri 'none'; frame-ancestors 'self'\" always;",
+            flask: "Talisman(app,\n    content_security_policy={'script-src': [\"'strict-dynamic'\", 'https:', \"'unsafe-inline'\"], 'object-src': \"'none'\", 'base-uri': \"'self'\", 'frame-ancestors': \"'self'\", 'form-action': \"'self'\"},\n    content_security_policy_nonce_in=['script-src'])\n# templates: <script nonce=\"{{ csp_nonce() }}\">",
+            policy: "[csp]\nnonce = true\n[csp.directives]\nscript-src = \"'strict-dynamic'\"\nobject-src = \"'none'\"\nbase-uri = \"'self'\"\nframe-ancestors = \"'self'\"\nform-action = \"'self'\"",
+            nginx: "add_header Content-Security-Policy \"object-src 'none'; base-uri 'self'; frame-ancestors 'self'; form-action 'self'\" always;",
         },
     };
 }
 
 fn csp_missing(ctx: &Context<'_>, out: &mut Vec<Finding>) -> Outcome {
-    if ctx.csp().enforced().next().is_some() {
+    let list = ctx.csp();
+    if list.enforced().next().is_some() {
         return Outcome::Checked;
     }
-    out.push(Finding::new(
-        &CSP_MISSING,
-        "The response enforces no Content-Security-Policy.",
-    ));
+    let detail = if let Some(p) = list.report_only().next() {
+        format!(
+            "The response enforces no Content-Security-Policy; the `{}` header only reports violations.",
+            p.header
+        )
+    } else if let Some(p) = list.policies.first() {
+        format!(
+            "The `{}` header holds no directive, so browsers ignore it: nothing is enforced.",
+            p.header
+        )
+    } else if !list.delivery_issues.is_empty() {
+        "The response enforces no Content-Security-Policy; its <meta> CSP is ignored by browsers (see csp-parse-error).".to_string()
+    } else {
+        "The response enforces no Content-Security-Policy.".to_string()
+    };
+    out.push(Finding::new(&CSP_MISSING, detail));
     Outcome::Checked
 }
 
@@ -72,10 +86,23 @@ mod tests {
     }
 
     #[test]
+    fn fires_with_an_empty_header() {
+        fires("csp-missing", "HTTP/1.1 200 OK\r\nContent-Security-Policy: ;\r\n\r\n");
+    }
+
+    #[test]
     fn quiet_with_a_policy() {
         quiet(
             "csp-missing",
             "HTTP/1.1 200 OK\r\nContent-Security-Policy: default-src 'self'\r\n\r\n",
+        );
+    }
+
+    #[test]
+    fn quiet_with_a_meta_policy() {
+        quiet(
+            "csp-missing",
+            "HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\n<!doctype html><html><head><meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'self'\"></head></html>",
         );
     }
 }

@@ -33,7 +33,7 @@ crate::declare_rule! {
         check: Check::Exchange(xcto_missing),
         fixes: {
             flask: "Talisman(app)  # sends nosniff by default\n# or:\n@app.after_request\ndef nosniff(resp):\n    resp.headers['X-Content-Type-Options'] = 'nosniff'\n    return resp",
-            policy: "[headers]\nx_content_type_options = \"nosniff\"",
+            policy: "[content_type]\nnosniff = true",
             nginx: "add_header X-Content-Type-Options nosniff always;",
         },
     };

@@ -1,0 +1,836 @@
+//! The app component: state, messages, and the page layout. The report's pieces are
+//! rendered by `views`.
+
+use std::collections::{BTreeSet, HashMap};
+
+use gloo_events::EventListener;
+use gloo_timers::callback::Timeout;
+use headwarden_core::{CheckOptions, Parsed, Policy, Report};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use web_sys::{HtmlInputElement, HtmlTextAreaElement, Worker};
+use yew::prelude::*;
+
+use crate::rules_reference::RulesReference;
+use crate::{dom, permalink, policy_export, session, views, SchemeChoice};
+
+/// Inputs at least this long are re-checked after a pause in typing, not on every key.
+const DEBOUNCE_ABOVE_BYTES: usize = 256 * 1024;
+const DEBOUNCE_MS: u32 = 200;
+/// An example to try: a login POST captured from Flask under gunicorn.
+const EXAMPLE: &str = include_str!("../../tests/fixtures/flask-gunicorn-login-post.http");
+const THEME_KEY: &str = "headwarden-theme";
+const ACCEPTED_FILES: &str = ".har,.txt,.http,.json,.log,text/plain,application/json";
+
+#[derive(Properties, PartialEq)]
+pub struct Props {
+    /// The wordlist-audit worker, created by `app.js` at page load.
+    pub worker: Option<Worker>,
+}
+
+/// A parsed input and its report.
+pub struct Analysis {
+    pub parsed: Parsed,
+    pub report: Report,
+}
+
+/// The light/dark setting; `Auto` follows `prefers-color-scheme`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Theme {
+    Auto,
+    Dark,
+    Light,
+}
+
+impl Theme {
+    fn next(self) -> Self {
+        match self {
+            Theme::Auto => Theme::Dark,
+            Theme::Dark => Theme::Light,
+            Theme::Light => Theme::Auto,
+        }
+    }
+
+    fn as_str(self) -> &'static str {
+        match self {
+            Theme::Auto => "auto",
+            Theme::Dark => "dark",
+            Theme::Light => "light",
+        }
+    }
+
+    fn apply(self) {
+        dom::set_root_attr(
+            "data-theme",
+            (self != Theme::Auto).then_some(self.as_str()),
+        );
+        dom::store(THEME_KEY, (self != Theme::Auto).then_some(self.as_str()));
+    }
+}
+
+/// Where the wordlist audit stands.
+#[derive(Debug, Clone, PartialEq)]
+pub enum AuditState {
+    Idle,
+    Reading,
+    Running { tried: f64, fraction: f64, rate: f64 },
+    Found { secret: String, tried: f64, seconds: f64 },
+    NotFound { tried: f64, seconds: f64 },
+    Cancelled { tried: f64 },
+    Failed(String),
+}
+
+impl AuditState {
+    pub fn is_busy(&self) -> bool {
+        matches!(self, AuditState::Reading | AuditState::Running { .. })
+    }
+}
+
+/// Whether the Web Worker can take a wordlist.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WorkerState {
+    Loading,
+    Ready,
+    Unavailable,
+}
+
+pub enum Msg {
+    Input,
+    Recheck,
+    Scheme(SchemeChoice),
+    Select(usize),
+    Toggle(String),
+    Tab(String, &'static str),
+    Copy(String, String),
+    Copied(String, bool),
+    ClearFeedback,
+    CopyLink,
+    Theme,
+    Example,
+    Clear,
+    OpenFile(web_sys::File),
+    Loaded(String),
+    LoadFailed(String),
+    Dragging(bool),
+    HashChanged,
+    Worker(JsValue),
+    WorkerFailed,
+    SessionCookie(String),
+    PickWordlist(web_sys::File),
+    WordlistLoaded(js_sys::ArrayBuffer),
+    CancelAudit,
+    PolicyEdit(String),
+    PolicyReset,
+    PolicyDownload,
+}
+
+pub struct App {
+    textarea: NodeRef,
+    /// Text to put in the textarea after the next render (it is uncontrolled: typing does
+    /// not round-trip through Yew, which keeps large inputs cheap).
+    pending_text: Option<String>,
+    input: String,
+    scheme: SchemeChoice,
+    policy: Policy,
+    analysis: Option<Result<Analysis, String>>,
+    selected: usize,
+    expanded: BTreeSet<String>,
+    tabs: HashMap<String, &'static str>,
+    theme: Theme,
+    debounce: Option<Timeout>,
+    /// Bumped on every new report (`data-report-seq`, which tests watch).
+    seq: u64,
+    check_ms: f64,
+    /// The fragment we wrote last, so our own update is not read back as a new link.
+    fragment: Option<String>,
+    link_note: Option<String>,
+    feedback: Option<(String, String)>,
+    feedback_timer: Option<Timeout>,
+    dragging: bool,
+    load_error: Option<String>,
+    worker: Option<Worker>,
+    worker_state: WorkerState,
+    _listeners: Vec<EventListener>,
+    session_cookie: String,
+    session_cookie_edited: bool,
+    audit: AuditState,
+    audit_updates: u32,
+    policy_text: String,
+    policy_edited: bool,
+}
+
+impl Component for App {
+    type Message = Msg;
+    type Properties = Props;
+
+    fn create(ctx: &Context<Self>) -> Self {
+        let worker = ctx.props().worker.clone();
+        let mut listeners = Vec::new();
+        let worker_state = match &worker {
+            Some(w) => {
+                let on_message = ctx.link().callback(Msg::Worker);
+                listeners.push(EventListener::new(w, "message", move |e| {
+                    if let Some(e) = e.dyn_ref::<web_sys::MessageEvent>() {
+                        on_message.emit(e.data());
+                    }
+                }));
+                let on_error = ctx.link().callback(|()| Msg::WorkerFailed);
+                listeners.push(EventListener::new(w, "error", move |_| on_error.emit(())));
+                WorkerState::Loading
+            }
+            None => WorkerState::Unavailable,
+        };
+        if let Some(window) = web_sys::window() {
+            let on_hash = ctx.link().callback(|()| Msg::HashChanged);
+            listeners.push(EventListener::new(&window, "hashchange", move |_| {
+                on_hash.emit(())
+            }));
+        }
+        let theme = match dom::stored(THEME_KEY).as_deref() {
+            Some("dark") => Theme::Dark,
+            Some("light") => Theme::Light,
+            _ => Theme::Auto,
+        };
+        let mut app = App {
+            textarea: NodeRef::default(),
+            pending_text: None,
+            input: String::new(),
+            scheme: SchemeChoice::Auto,
+            policy: Policy::default(),
+            analysis: None,
+            selected: 0,
+            expanded: BTreeSet::new(),
+            tabs: HashMap::new(),
+            theme,
+            debounce: None,
+            seq: 0,
+            check_ms: 0.0,
+            fragment: None,
+            link_note: None,
+            feedback: None,
+            feedback_timer: None,
+            dragging: false,
+            load_error: None,
+            worker,
+            worker_state,
+            _listeners: listeners,
+            session_cookie: String::new(),
+            session_cookie_edited: false,
+            audit: AuditState::Idle,
+            audit_updates: 0,
+            policy_text: policy_export::suggest(None),
+            policy_edited: false,
+        };
+        app.restore_from_fragment();
+        app
+    }
+
+    fn update(&mut self, ctx: &Context<Self>, msg: Msg) -> bool {
+        match msg {
+            Msg::Input => {
+                let Some(area) = self.textarea.cast::<HtmlTextAreaElement>() else {
+                    return false;
+                };
+                self.input = area.value();
+                self.load_error = None;
+                if self.input.len() >= DEBOUNCE_ABOVE_BYTES {
+                    let link = ctx.link().clone();
+                    self.debounce = Some(Timeout::new(DEBOUNCE_MS, move || {
+                        link.send_message(Msg::Recheck)
+                    }));
+                    return false;
+                }
+                self.debounce = None;
+                self.recheck();
+                true
+            }
+            Msg::Recheck => {
+                self.debounce = None;
+                self.recheck();
+                true
+            }
+            Msg::Scheme(scheme) => {
+                self.scheme = scheme;
+                self.recheck();
+                true
+            }
+            Msg::Select(i) => {
+                self.selected = i;
+                self.session_cookie_edited = false;
+                self.suggest_session_cookie();
+                true
+            }
+            Msg::Toggle(key) => {
+                if !self.expanded.remove(&key) {
+                    self.expanded.insert(key);
+                }
+                true
+            }
+            Msg::Tab(rule, tab) => {
+                self.tabs.insert(rule, tab);
+                true
+            }
+            Msg::Copy(what, text) => {
+                let link = ctx.link().clone();
+                dom::copy_text(text, move |ok| link.send_message(Msg::Copied(what, ok)));
+                false
+            }
+            Msg::Copied(what, ok) => {
+                let text = if ok {
+                    "Copied."
+                } else {
+                    "The browser refused to copy; select the text and copy it by hand."
+                };
+                self.feedback = Some((what, text.to_string()));
+                let link = ctx.link().clone();
+                self.feedback_timer = Some(Timeout::new(2500, move || {
+                    link.send_message(Msg::ClearFeedback)
+                }));
+                true
+            }
+            Msg::ClearFeedback => {
+                self.feedback = None;
+                self.feedback_timer = None;
+                true
+            }
+            Msg::CopyLink => {
+                self.write_fragment();
+                ctx.link().send_message(Msg::Copy("link".into(), dom::location_href()));
+                false
+            }
+            Msg::Theme => {
+                self.theme = self.theme.next();
+                self.theme.apply();
+                true
+            }
+            Msg::Example => {
+                self.set_input(EXAMPLE.to_string());
+                true
+            }
+            Msg::Clear => {
+                self.set_input(String::new());
+                dom::focus_id("input");
+                true
+            }
+            Msg::OpenFile(file) => {
+                let size = file.size();
+                if size > headwarden_core::limits::MAX_INPUT_BYTES as f64 {
+                    self.load_error = Some(format!(
+                        "{} is {} bytes; the checker reads at most {} bytes.",
+                        file.name(),
+                        size,
+                        headwarden_core::limits::MAX_INPUT_BYTES
+                    ));
+                    return true;
+                }
+                let link = ctx.link().clone();
+                wasm_bindgen_futures::spawn_local(async move {
+                    link.send_message(match dom::read_text(file).await {
+                        Ok(text) => Msg::Loaded(text),
+                        Err(e) => Msg::LoadFailed(e),
+                    });
+                });
+                false
+            }
+            Msg::Loaded(text) => {
+                self.load_error = None;
+                self.set_input(text);
+                true
+            }
+            Msg::LoadFailed(e) => {
+                self.load_error = Some(format!("The file could not be read: {e}"));
+                true
+            }
+            Msg::Dragging(on) => {
+                let changed = self.dragging != on;
+                self.dragging = on;
+                changed
+            }
+            Msg::HashChanged => {
+                let hash = dom::location_hash();
+                let ours = self
+                    .fragment
+                    .as_deref()
+                    .is_some_and(|f| hash.strip_prefix('#') == Some(f));
+                if ours {
+                    return false;
+                }
+                self.restore_from_fragment();
+                true
+            }
+            Msg::Worker(data) => self.on_worker_message(&data),
+            Msg::WorkerFailed => {
+                if self.audit.is_busy() {
+                    self.audit = AuditState::Failed("the Web Worker stopped".into());
+                }
+                if self.worker_state == WorkerState::Loading {
+                    self.worker_state = WorkerState::Unavailable;
+                    dom::set_root_attr("data-worker", Some("unavailable"));
+                }
+                true
+            }
+            Msg::SessionCookie(value) => {
+                self.session_cookie = value;
+                self.session_cookie_edited = true;
+                if !self.audit.is_busy() {
+                    self.audit = AuditState::Idle;
+                }
+                true
+            }
+            Msg::PickWordlist(file) => {
+                if self.audit.is_busy() {
+                    return false;
+                }
+                self.audit = AuditState::Reading;
+                let link = ctx.link().clone();
+                wasm_bindgen_futures::spawn_local(async move {
+                    link.send_message(match dom::read_bytes(file).await {
+                        Ok(buffer) => Msg::WordlistLoaded(buffer),
+                        Err(e) => Msg::Worker(failure(&e)),
+                    });
+                });
+                true
+            }
+            Msg::WordlistLoaded(buffer) => {
+                self.start_audit(buffer);
+                true
+            }
+            Msg::CancelAudit => {
+                if let Some(w) = &self.worker {
+                    let _ = w.post_message(&message(&[("type", "cancel".into())]));
+                }
+                false
+            }
+            Msg::PolicyEdit(text) => {
+                self.policy_text = text;
+                self.policy_edited = true;
+                true
+            }
+            Msg::PolicyReset => {
+                self.policy_edited = false;
+                self.policy_text = policy_export::suggest(self.report());
+                true
+            }
+            Msg::PolicyDownload => {
+                if let Err(e) = dom::download_text(
+                    "headwarden-policy.toml",
+                    "application/toml",
+                    &self.policy_text,
+                ) {
+                    self.feedback = Some(("policy".into(), dom::describe(&e)));
+                    return true;
+                }
+                false
+            }
+        }
+    }
+
+    fn rendered(&mut self, _ctx: &Context<Self>, first_render: bool) {
+        if let Some(text) = self.pending_text.take() {
+            if let Some(area) = self.textarea.cast::<HtmlTextAreaElement>() {
+                area.set_value(&text);
+            }
+        }
+        if first_render {
+            // The page is interactive from here on; tests read this mark.
+            dom::set_root_attr("data-ready-ms", Some(&format!("{:.1}", dom::now())));
+            dom::set_root_attr("data-ready", Some("1"));
+            if self.worker_state == WorkerState::Unavailable {
+                dom::set_root_attr("data-worker", Some("unavailable"));
+            }
+        }
+    }
+
+    fn view(&self, ctx: &Context<Self>) -> Html {
+        let link = ctx.link();
+        html! {
+            <div class={classes!("app", self.dragging.then_some("dragging"))}
+                ondragover={link.callback(|e: DragEvent| { e.prevent_default(); Msg::Dragging(true) })}
+                ondragleave={link.callback(|_: DragEvent| Msg::Dragging(false))}
+                ondrop={link.batch_callback(|e: DragEvent| {
+                    e.prevent_default();
+                    let file = e.data_transfer().and_then(|d| d.files()).and_then(|f| f.get(0));
+                    let mut msgs = vec![Msg::Dragging(false)];
+                    msgs.extend(file.map(Msg::OpenFile));
+                    msgs
+                })}>
+                <a class="skip-link" href="#report">{"Skip to the report"}</a>
+                { self.view_header(ctx) }
+                <main class="layout">
+                    { self.view_input(ctx) }
+                    <section id="report" class="report" tabindex="-1" aria-label="Report"
+                        data-report-seq={self.seq.to_string()}>
+                        { self.view_report(ctx) }
+                    </section>
+                </main>
+                <div class="lower">
+                    { views::session_panel(self, ctx) }
+                    { views::policy_panel(self, ctx) }
+                    <RulesReference />
+                </div>
+                <footer class="footer">
+                    <p>{"headwarden "}{headwarden_core::VERSION}
+                       {" · the engine runs in this page as WebAssembly; the page makes no requests after it loads."}</p>
+                </footer>
+            </div>
+        }
+    }
+}
+
+impl App {
+    pub fn analysis(&self) -> Option<&Result<Analysis, String>> {
+        self.analysis.as_ref()
+    }
+
+    pub fn report(&self) -> Option<&Report> {
+        match &self.analysis {
+            Some(Ok(a)) => Some(&a.report),
+            _ => None,
+        }
+    }
+
+    pub fn selected(&self) -> usize {
+        self.selected
+    }
+
+    pub fn is_expanded(&self, key: &str) -> bool {
+        self.expanded.contains(key)
+    }
+
+    pub fn tab_for(&self, rule: &str) -> Option<&'static str> {
+        self.tabs.get(rule).copied()
+    }
+
+    pub fn feedback_for(&self, what: &str) -> Option<&str> {
+        self.feedback
+            .as_ref()
+            .filter(|(w, _)| w == what)
+            .map(|(_, t)| t.as_str())
+    }
+
+    pub fn session_cookie(&self) -> &str {
+        &self.session_cookie
+    }
+
+    pub fn audit(&self) -> &AuditState {
+        &self.audit
+    }
+
+    pub fn audit_updates(&self) -> u32 {
+        self.audit_updates
+    }
+
+    pub fn worker_state(&self) -> WorkerState {
+        self.worker_state
+    }
+
+    pub fn policy_text(&self) -> &str {
+        &self.policy_text
+    }
+
+    fn set_input(&mut self, text: String) {
+        self.input = text.clone();
+        self.pending_text = Some(text);
+        self.debounce = None;
+        self.recheck();
+    }
+
+    /// Parses and grades the input (microseconds for a typical paste).
+    fn recheck(&mut self) {
+        let started = dom::now();
+        self.analysis = if self.input.trim().is_empty() {
+            None
+        } else {
+            let options = CheckOptions {
+                scheme: self.scheme.scheme(),
+                ..CheckOptions::default()
+            };
+            Some(
+                headwarden_core::parse(self.input.as_bytes())
+                    .map(|parsed| {
+                        let report = headwarden_core::check(&parsed, &self.policy, &options);
+                        Analysis { parsed, report }
+                    })
+                    .map_err(|e| e.to_string()),
+            )
+        };
+        self.check_ms = dom::now() - started;
+        let count = match &self.analysis {
+            Some(Ok(a)) => a.report.exchanges.len(),
+            _ => 0,
+        };
+        if self.selected >= count {
+            self.selected = 0;
+        }
+        self.seq += 1;
+        self.suggest_session_cookie();
+        if !self.policy_edited {
+            self.policy_text = policy_export::suggest(self.report());
+        }
+        self.write_fragment();
+    }
+
+    /// Puts the first auditable cookie of the selected exchange in the session panel,
+    /// unless the user typed one.
+    fn suggest_session_cookie(&mut self) {
+        if self.session_cookie_edited {
+            return;
+        }
+        let found = match &self.analysis {
+            Some(Ok(a)) => a.parsed.exchanges.get(self.selected).and_then(|ex| {
+                headwarden_core::cookies::parse_all(&ex.response.headers)
+                    .into_iter()
+                    .find(|c| session::SignedCookie::parse(&c.value).is_some())
+                    .map(|c| c.value)
+            }),
+            _ => None,
+        };
+        let found = found.unwrap_or_default();
+        if found != self.session_cookie {
+            self.session_cookie = found;
+            if !self.audit.is_busy() {
+                self.audit = AuditState::Idle;
+            }
+        }
+    }
+
+    fn write_fragment(&mut self) {
+        if self.input.trim().is_empty() {
+            self.fragment = None;
+            self.link_note = None;
+            dom::replace_fragment(None);
+            return;
+        }
+        match permalink::encode(&self.input, self.scheme) {
+            Some(f) => {
+                dom::replace_fragment(Some(&f));
+                self.fragment = Some(f);
+                self.link_note = None;
+            }
+            None => {
+                self.fragment = None;
+                dom::replace_fragment(None);
+                self.link_note =
+                    Some("This input is too large to share as a link; save it as a file instead.".into());
+            }
+        }
+    }
+
+    fn restore_from_fragment(&mut self) {
+        let hash = dom::location_hash();
+        if hash.len() <= 1 {
+            return;
+        }
+        match permalink::decode(&hash) {
+            Ok((input, scheme)) => {
+                self.scheme = scheme;
+                self.set_input(input);
+                self.link_note = None;
+            }
+            Err(e) => {
+                self.link_note = Some(format!("This link could not be opened: {e}."));
+            }
+        }
+    }
+
+    fn start_audit(&mut self, buffer: js_sys::ArrayBuffer) {
+        let Some(worker) = &self.worker else {
+            self.audit = AuditState::Failed("this browser could not start the Web Worker".into());
+            return;
+        };
+        if self.worker_state != WorkerState::Ready {
+            self.audit = AuditState::Failed("the Web Worker is not ready yet; try again".into());
+            return;
+        }
+        let msg = message(&[
+            ("type", "run".into()),
+            ("cookie", self.session_cookie.trim().into()),
+            ("wordlist", buffer.clone().into()),
+        ]);
+        let transfer = js_sys::Array::of1(&buffer);
+        match worker.post_message_with_transfer(&msg, &transfer) {
+            Ok(()) => {
+                self.audit_updates = 0;
+                self.audit = AuditState::Running {
+                    tried: 0.0,
+                    fraction: 0.0,
+                    rate: 0.0,
+                };
+            }
+            Err(e) => self.audit = AuditState::Failed(dom::describe(&e)),
+        }
+    }
+
+    fn on_worker_message(&mut self, data: &JsValue) -> bool {
+        let get = |k: &str| js_sys::Reflect::get(data, &JsValue::from_str(k)).unwrap_or(JsValue::UNDEFINED);
+        let num = |k: &str| get(k).as_f64().unwrap_or(0.0);
+        match get("type").as_string().as_deref() {
+            Some("ready") => {
+                self.worker_state = WorkerState::Ready;
+                dom::set_root_attr("data-worker", Some("ready"));
+            }
+            Some("progress") => {
+                self.audit_updates += 1;
+                self.audit = AuditState::Running {
+                    tried: num("tried"),
+                    fraction: num("fraction"),
+                    rate: num("rate"),
+                };
+            }
+            Some("done") => {
+                self.audit_updates += 1;
+                let tried = num("tried");
+                self.audit = if get("cancelled").as_bool() == Some(true) {
+                    AuditState::Cancelled { tried }
+                } else {
+                    match get("found").as_string() {
+                        Some(secret) => AuditState::Found {
+                            secret,
+                            tried,
+                            seconds: num("seconds"),
+                        },
+                        None => AuditState::NotFound {
+                            tried,
+                            seconds: num("seconds"),
+                        },
+                    }
+                };
+            }
+            Some("error") => {
+                self.audit = AuditState::Failed(
+                    get("message")
+                        .as_string()
+                        .unwrap_or_else(|| "the audit failed".into()),
+                );
+            }
+            _ => return false,
+        }
+        true
+    }
+
+    fn view_header(&self, ctx: &Context<Self>) -> Html {
+        let label = format!("Colour theme: {} (change)", self.theme.as_str());
+        html! {
+            <header class="topbar">
+                <div class="brand">
+                    <span class="logo" aria-hidden="true">{"hw"}</span>
+                    <div>
+                        <h1>{"headwarden"}<span class="subtitle">{" web checker"}</span></h1>
+                        <p class="tagline">{"Grades HTTP security headers. Runs entirely in your browser: nothing you paste leaves this page."}</p>
+                    </div>
+                </div>
+                <button type="button" class="button ghost theme-toggle" aria-label={label}
+                    onclick={ctx.link().callback(|_| Msg::Theme)}>
+                    { match self.theme { Theme::Auto => "◐ Auto", Theme::Dark => "☾ Dark", Theme::Light => "☀ Light" } }
+                </button>
+            </header>
+        }
+    }
+
+    fn view_input(&self, ctx: &Context<Self>) -> Html {
+        let link = ctx.link();
+        let on_file = link.batch_callback(|e: Event| {
+            let input: HtmlInputElement = e.target_unchecked_into();
+            let file = input.files().and_then(|f| f.get(0));
+            input.set_value("");
+            file.map(Msg::OpenFile)
+        });
+        let on_scheme = link.callback(|e: Event| {
+            let select: web_sys::HtmlSelectElement = e.target_unchecked_into();
+            Msg::Scheme(select.value().parse().unwrap_or_default())
+        });
+        let status = match &self.analysis {
+            None => html! { {"Waiting for input."} },
+            Some(Err(_)) => html! { {"Could not read the input."} },
+            Some(Ok(a)) => {
+                let n = a.report.exchanges.len();
+                html! {
+                    <>
+                        {"Detected "}<strong class="format" data-format={a.parsed.format.as_str()}>{views::format_label(a.parsed.format)}</strong>
+                        {format!(" · {n} {} · checked in {:.1} ms", if n == 1 { "response" } else { "responses" }, self.check_ms)}
+                    </>
+                }
+            }
+        };
+        html! {
+            <section class="panel input-panel" aria-labelledby="input-heading">
+                <div class="panel-head">
+                    <h2 id="input-heading">{"Response to check"}</h2>
+                </div>
+                <label for="input" class="hint">
+                    {"Paste raw headers, "}<code>{"curl -i"}</code>{" or "}<code>{"curl -v"}</code>
+                    {" output, headers copied from DevTools, a HAR file or a JSON object — or drop a file here."}
+                </label>
+                <textarea id="input" class="input" ref={self.textarea.clone()}
+                    spellcheck="false" autocomplete="off" autocapitalize="off" wrap="off"
+                    placeholder={"HTTP/1.1 200 OK\nContent-Type: text/html\nSet-Cookie: session=…"}
+                    oninput={link.callback(|_: InputEvent| Msg::Input)} />
+                <div class="input-actions">
+                    <label class="button file-button">
+                        {"Open file…"}
+                        <input type="file" class="visually-hidden" accept={ACCEPTED_FILES} onchange={on_file} />
+                    </label>
+                    <button type="button" class="button ghost" onclick={link.callback(|_| Msg::Example)}>{"Example"}</button>
+                    <button type="button" class="button ghost" onclick={link.callback(|_| Msg::Clear)}>{"Clear"}</button>
+                    <label class="scheme">
+                        <span>{"Scheme"}</span>
+                        <select onchange={on_scheme} aria-label="Scheme the response was served over">
+                            { for SchemeChoice::ALL.iter().map(|s| html! {
+                                <option value={s.as_str()} selected={*s == self.scheme}>
+                                    { match s { SchemeChoice::Auto => "from URL (else HTTPS)", SchemeChoice::Https => "HTTPS", SchemeChoice::Http => "HTTP" } }
+                                </option>
+                            }) }
+                        </select>
+                    </label>
+                    <button type="button" class="button ghost" id="copy-link"
+                        disabled={self.fragment.is_none()}
+                        onclick={link.callback(|_| Msg::CopyLink)}>{"Copy link"}</button>
+                </div>
+                if let Some(note) = self.feedback_for("link") {
+                    <p class="note" role="status">{note}</p>
+                }
+                <p class="status" id="input-status" aria-live="polite">{status}</p>
+                if let Some(e) = &self.load_error {
+                    <p class="error-box">{e}</p>
+                }
+                if let Some(note) = &self.link_note {
+                    <p class="note">{note}</p>
+                }
+                { views::exchange_list(self, ctx) }
+            </section>
+        }
+    }
+
+    fn view_report(&self, ctx: &Context<Self>) -> Html {
+        match &self.analysis {
+            None => html! {
+                <div class="panel empty">
+                    <h2>{"No report yet"}</h2>
+                    <p>{"Paste a response on the left, open a .har or .txt file, or load the example. The grade, the findings and their fixes appear here as you type."}</p>
+                </div>
+            },
+            Some(Err(e)) => html! {
+                <div class="panel">
+                    <h2>{"The input could not be read"}</h2>
+                    <p class="error-box" id="input-error">{e}</p>
+                    <p>{"The checker reads a raw response head (as from curl -i), curl -v output, DevTools headers, HAR 1.2 or a JSON object of header names to values."}</p>
+                </div>
+            },
+            Some(Ok(a)) => views::report(self, ctx, a),
+        }
+    }
+}
+
+/// A plain JS object `{k: v, …}` for `postMessage`.
+fn message(fields: &[(&str, JsValue)]) -> JsValue {
+    let obj = js_sys::Object::new();
+    for (k, v) in fields {
+        let _ = js_sys::Reflect::set(&obj, &JsValue::from_str(k), v);
+    }
+    obj.into()
+}
+
+/// A worker-style error message, for failures on this side.
+fn failure(e: &str) -> JsValue {
+    message(&[("type", "error".into()), ("message", e.into())])
+}
