@@ -153,9 +153,12 @@ pub struct App {
     _listeners: Vec<EventListener>,
     session_cookie: String,
     session_cookie_edited: bool,
+    /// `(name, value)` of the selected exchange's session cookies.
+    session_values: Vec<(String, String)>,
     audit: AuditState,
     audit_updates: u32,
     policy_text: String,
+    policy_status: Result<(), String>,
     policy_edited: bool,
 }
 
@@ -216,11 +219,14 @@ impl Component for App {
             _listeners: listeners,
             session_cookie: String::new(),
             session_cookie_edited: false,
+            session_values: Vec::new(),
             audit: AuditState::Idle,
             audit_updates: 0,
-            policy_text: policy_export::suggest(None),
+            policy_text: String::new(),
+            policy_status: Ok(()),
             policy_edited: false,
         };
+        app.set_policy_text(policy_export::suggest(None));
         app.restore_from_fragment();
         app
     }
@@ -257,7 +263,7 @@ impl Component for App {
             Msg::Select(i) => {
                 self.selected = i;
                 self.session_cookie_edited = false;
-                self.suggest_session_cookie();
+                self.find_sessions();
                 true
             }
             Msg::Toggle(key) => {
@@ -402,13 +408,13 @@ impl Component for App {
                 false
             }
             Msg::PolicyEdit(text) => {
-                self.policy_text = text;
+                self.set_policy_text(text);
                 self.policy_edited = true;
                 true
             }
             Msg::PolicyReset => {
                 self.policy_edited = false;
-                self.policy_text = policy_export::suggest(self.report());
+                self.suggest_policy();
                 true
             }
             Msg::PolicyDownload => {
@@ -528,6 +534,38 @@ impl App {
         &self.policy_text
     }
 
+    pub fn policy_status(&self) -> &Result<(), String> {
+        &self.policy_status
+    }
+
+    /// The value of the selected exchange's session cookie `name`.
+    pub fn session_value(&self, name: &str) -> Option<String> {
+        self.session_values
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.clone())
+    }
+
+    /// Whether `value` is one of the selected exchange's session cookies (shown decoded
+    /// in the report's cards already).
+    pub fn session_value_is_in_report(&self, value: &str) -> bool {
+        let value = value.trim();
+        self.session_values.iter().any(|(_, v)| v == value)
+    }
+
+    fn set_policy_text(&mut self, text: String) {
+        self.policy_status = policy_export::validate(&text);
+        self.policy_text = text;
+    }
+
+    fn suggest_policy(&mut self) {
+        let text = match &self.analysis {
+            Some(Ok(a)) => policy_export::suggest(Some((&a.parsed.exchanges, &a.report))),
+            _ => policy_export::suggest(None),
+        };
+        self.set_policy_text(text);
+    }
+
     fn set_input(&mut self, text: String) {
         self.input = text.clone();
         self.pending_text = Some(text);
@@ -563,31 +601,43 @@ impl App {
             self.selected = 0;
         }
         self.seq += 1;
-        self.suggest_session_cookie();
+        self.find_sessions();
         if !self.policy_edited {
-            self.policy_text = policy_export::suggest(self.report());
+            self.suggest_policy();
         }
         self.write_fragment();
     }
 
-    /// Puts the first auditable cookie of the selected exchange in the session panel,
-    /// unless the user typed one.
-    fn suggest_session_cookie(&mut self) {
+    /// Collects the selected exchange's session cookies and, unless the user typed a
+    /// value, puts the first auditable one (a Flask session first) in the audit field.
+    fn find_sessions(&mut self) {
+        self.session_values = match &self.analysis {
+            Some(Ok(a)) => a
+                .parsed
+                .exchanges
+                .get(self.selected)
+                .map(|ex| {
+                    let set_cookies = headwarden_core::cookies::parse_all(&ex.response.headers);
+                    headwarden_core::flask::session_cookies(ex, &set_cookies, false)
+                        .into_iter()
+                        .map(|s| (s.name, s.value))
+                        .collect()
+                })
+                .unwrap_or_default(),
+            _ => Vec::new(),
+        };
         if self.session_cookie_edited {
             return;
         }
-        let found = match &self.analysis {
-            Some(Ok(a)) => a.parsed.exchanges.get(self.selected).and_then(|ex| {
-                headwarden_core::cookies::parse_all(&ex.response.headers)
-                    .into_iter()
-                    .find(|c| session::SignedCookie::parse(&c.value).is_some())
-                    .map(|c| c.value)
-            }),
-            _ => None,
-        };
-        let found = found.unwrap_or_default();
-        if found != self.session_cookie {
-            self.session_cookie = found;
+        let flask_first = self
+            .session_values
+            .iter()
+            .filter(|(_, v)| session::signed_kind(v).is_some())
+            .min_by_key(|(_, v)| session::decode(v).is_err())
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default();
+        if flask_first != self.session_cookie {
+            self.session_cookie = flask_first;
             if !self.audit.is_busy() {
                 self.audit = AuditState::Idle;
             }

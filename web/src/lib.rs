@@ -89,10 +89,13 @@ impl Auditor {
     /// `cookie` is the signed cookie value; `words` the wordlist file (one secret a line).
     #[wasm_bindgen(constructor)]
     pub fn new(cookie: &str, words: Vec<u8>) -> Result<Auditor, JsError> {
-        let cookie = session::SignedCookie::parse(cookie).ok_or_else(|| {
-            JsError::new("not a signed cookie this checker can audit (Flask session or remember_token)")
-        })?;
-        Ok(Auditor(session::WordlistAudit::new(cookie, words)))
+        session::WordlistAudit::new(cookie, words)
+            .map(Auditor)
+            .ok_or_else(|| {
+                JsError::new(
+                    "not a signed cookie this checker can audit (a Flask session, a Flask-Login remember_token or an express-session connect.sid)",
+                )
+            })
     }
 
     /// Tries up to `max` candidates; true when the audit is over.

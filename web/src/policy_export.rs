@@ -1,100 +1,24 @@
-//! Policy export: a headwarden policy (TOML) built from a report, edited by the user,
-//! downloaded as a file the worker and `headwarden policy check` take.
-//!
-//! HOOK(policy): when core's `headwarden_core::policy::suggest` lands, `suggest` returns its
-//! output serialized to TOML, and `validate` uses core's policy parser instead of a TOML
-//! syntax check. Until then we start from the `balanced` preset's documented shape.
+//! Policy export: a headwarden policy (TOML) built from the report by core's
+//! `policy::suggest_from_report`, edited by the user, downloaded as a file the worker and
+//! `headwarden policy check` take. Validation is core's own policy loader, so the page
+//! says exactly what `headwarden policy check` would.
 
-use headwarden_core::Report;
+use headwarden_core::{Exchange, Policy, Report};
 
-/// The `balanced` preset as documented (the keys the policy engineer defined).
-const BALANCED_TEMPLATE: &str = r#"preset = "balanced"                 # start from a preset; keys below override it
-
-[hsts]
-max_age = 31536000                  # seconds; minimum expected, and the value enforced
-include_subdomains = true
-preload = false
-
-[csp]
-nonce = true                        # fresh nonce per response, injected into <script>
-report_only = false
-report_uri = "/__headwarden/csp-report"
-
-[csp.directives]
-default-src = "'self'"
-script-src = "'strict-dynamic'"     # the nonce is added when nonce = true
-object-src = "'none'"
-base-uri = "'none'"
-frame-ancestors = "'self'"
-form-action = "'self'"
-
-[frame]
-x_frame_options = "DENY"
-
-[content_type]
-nosniff = true
-
-[referrer]
-policy = "strict-origin-when-cross-origin"
-
-[permissions]
-policy = "camera=(), microphone=(), geolocation=()"
-
-[cross_origin]
-opener = "same-origin"
-resource = "same-origin"
-
-[cache]
-sensitive_paths = ["/login", "/account"]
-
-[[cookies]]
-pattern = "*"
-secure = true
-http_only = true
-same_site = "Lax"
-max_age = 2592000
-
-[remove]
-headers = ["Server", "X-Powered-By"]
-
-[flask]
-block_debugger = true
-hide_dev_server = true
-
-[https]
-redirect = true
-"#;
-
-/// A policy for the site the report describes, as TOML.
-pub fn suggest(report: Option<&Report>) -> String {
-    // HOOK(policy): `headwarden_core::policy::suggest(report)` → `toml::to_string_pretty`.
-    let mut out = String::from(
-        "# headwarden policy, exported by the web checker.\n\
-         # Check it with `headwarden policy check policy.toml`; the edge worker takes it as POLICY.\n",
-    );
-    if let Some(report) = report {
-        let mut ids: Vec<&str> = report
-            .exchanges
-            .iter()
-            .flat_map(|e| e.findings.iter().map(|f| f.rule))
-            .collect();
-        ids.sort_unstable();
-        ids.dedup();
-        if !ids.is_empty() {
-            out.push_str("# Built for a report with: ");
-            out.push_str(&ids.join(", "));
-            out.push('\n');
+/// A policy for the site the report describes (the `balanced` preset without one), as
+/// commented TOML.
+pub fn suggest(analysis: Option<(&[Exchange], &Report)>) -> String {
+    match analysis {
+        Some((exchanges, report)) => {
+            headwarden_core::policy::suggest_from_report(exchanges, report).to_toml_string()
         }
+        None => Policy::balanced().to_toml_string(),
     }
-    out.push('\n');
-    out.push_str(BALANCED_TEMPLATE);
-    out
 }
 
-/// Whether `text` is a policy we can export; the error says where it is wrong.
+/// Whether `text` is a valid policy; the error says where it is wrong.
 pub fn validate(text: &str) -> Result<(), String> {
-    // HOOK(policy): parse with core's policy reader to check keys and values, not only syntax.
-    toml::from_str::<toml::Table>(text)
+    Policy::from_toml_str(text)
         .map(|_| ())
         .map_err(|e| e.to_string())
 }
@@ -104,10 +28,17 @@ mod tests {
     use super::*;
 
     #[test]
-    fn suggestion_is_valid_toml() {
-        let text = suggest(None);
+    fn suggestions_are_valid_policies() {
+        assert_eq!(validate(&suggest(None)), Ok(()));
+        let parsed = headwarden_core::parse(include_bytes!(
+            "../../tests/fixtures/flask-gunicorn-login-post.http"
+        ))
+        .unwrap();
+        let report = headwarden_core::check(&parsed, &Policy::default(), &Default::default());
+        let text = suggest(Some((&parsed.exchanges, &report)));
         assert_eq!(validate(&text), Ok(()));
         assert!(text.contains("[hsts]"));
         assert!(validate("[hsts\nmax_age = 1").is_err());
+        assert!(validate("[hsts]\nmax_agee = 1").is_err());
     }
 }

@@ -5,14 +5,16 @@
 //! no view builds markup from strings or sets `href` from input.
 
 use headwarden_core::input::InputFormat;
-use headwarden_core::cookies::Lifetime;
+use headwarden_core::csp::view::Verdict;
+use headwarden_core::csp::{Disposition, PolicyView};
+use headwarden_core::flask::{view::CookieSource, SessionKind};
 use headwarden_core::report::{Evidence, ExchangeReport, Finding, Severity};
 use headwarden_core::{Exchange, Grade, Scheme};
 use web_sys::{HtmlInputElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
 use crate::app::{Analysis, App, AuditState, Msg, WorkerState};
-use crate::{markdown, policy_export, session};
+use crate::{markdown, session};
 
 /// How the UI names each input format.
 pub fn format_label(format: InputFormat) -> &'static str {
@@ -123,8 +125,8 @@ pub fn report(app: &App, ctx: &Context<App>, a: &Analysis) -> Html {
             { summary(er, &a.report.notes, a.report.exchanges.len(), index) }
             { findings(app, ctx, a, er, index) }
             { header_table(ex, er) }
-            { csp_table(ex, er) }
-            { cookie_table(ex, er) }
+            { csp_table(er) }
+            { cookie_table(er) }
         </>
     }
 }
@@ -418,181 +420,177 @@ fn header_table(ex: &Exchange, er: &ExchangeReport) -> Html {
     }
 }
 
-/// One directive of a delivered CSP, with the findings about it and its sources.
-struct DirectiveRow<'a> {
-    name: String,
-    present: bool,
-    findings: Vec<&'a Finding>,
-    sources: Vec<(String, Vec<&'a Finding>)>,
-}
-
-fn csp_rows<'a>(text: &str, findings: &[&'a Finding]) -> Vec<DirectiveRow<'a>> {
-    let mut rows: Vec<DirectiveRow<'a>> = Vec::new();
-    for directive in text.split(';') {
-        let mut tokens = directive.split_ascii_whitespace();
-        let Some(name) = tokens.next() else {
-            continue;
-        };
-        let name = name.to_ascii_lowercase();
-        let sources = tokens
-            .map(|src| {
-                let about = findings
-                    .iter()
-                    .copied()
-                    .filter(|f| {
-                        f.directive.as_deref() == Some(name.as_str())
-                            && f.source.as_deref().is_some_and(|s| s.eq_ignore_ascii_case(src))
-                    })
-                    .collect();
-                (src.to_string(), about)
-            })
-            .collect();
-        let about = findings
-            .iter()
-            .copied()
-            .filter(|f| f.directive.as_deref() == Some(name.as_str()) && f.source.is_none())
-            .collect();
-        rows.push(DirectiveRow {
-            name,
-            present: true,
-            findings: about,
-            sources,
-        });
-    }
-    // Findings about directives the policy lacks (object-src, base-uri, …).
-    for f in findings {
-        let Some(d) = f.directive.as_deref() else {
-            continue;
-        };
-        if let Some(row) = rows.iter_mut().find(|r| r.name == d) {
-            if !row.present && !row.findings.iter().any(|x| std::ptr::eq(*x, *f)) {
-                row.findings.push(f);
-            }
-            continue;
-        }
-        rows.push(DirectiveRow {
-            name: d.to_string(),
-            present: false,
-            findings: vec![f],
-            sources: Vec::new(),
-        });
-    }
-    rows
-}
-
-fn verdict(findings: &[&Finding]) -> Html {
-    match findings.iter().map(|f| f.severity).max() {
-        None => html! { <span class="status status-ok">{"ok"}</span> },
-        Some(sev) => html! {
-            <span class={classes!("status", sev_class(sev))}
-                title={findings.iter().map(|f| f.rule).collect::<Vec<_>>().join(", ")}>
-                { findings.iter().map(|f| f.rule).collect::<Vec<_>>().join(", ") }
-            </span>
-        },
+fn verdict_class(v: Verdict) -> &'static str {
+    match v {
+        Verdict::Ok => "status-ok",
+        Verdict::Ignored => "status-neutral",
+        Verdict::Info => "sev-info",
+        Verdict::Low => "sev-low",
+        Verdict::Medium => "sev-medium",
+        Verdict::High => "sev-high",
+        Verdict::Critical => "sev-critical",
+        Verdict::Invalid => "sev-high",
     }
 }
 
-fn csp_table(ex: &Exchange, er: &ExchangeReport) -> Html {
-    // HOOK(csp): once `ExchangeReport.csp` (the structured CSP view from core) lands, read
-    // directives and per-source verdicts from it instead of re-splitting the header here.
-    let html_doc = ex
-        .response
-        .body
-        .as_deref()
-        .filter(|b| headwarden_core::html::looks_like_html(b))
-        .map(headwarden_core::html::Document::scan);
-    let policies = headwarden_core::csp::PolicyList::from_response(&ex.response, html_doc.as_ref());
-    let csp_findings: Vec<&Finding> = er.findings.iter().filter(|f| f.rule.starts_with("csp-")).collect();
+fn verdict_label(v: Verdict) -> &'static str {
+    match v {
+        Verdict::Ok => "ok",
+        Verdict::Ignored => "ignored",
+        Verdict::Info => "info",
+        Verdict::Low => "low",
+        Verdict::Medium => "medium",
+        Verdict::High => "high",
+        Verdict::Critical => "critical",
+        Verdict::Invalid => "invalid",
+    }
+}
+
+/// The CSP of the response as core reads it: each directive and each source with its
+/// verdict, and what governs each fetch directive.
+fn csp_table(er: &ExchangeReport) -> Html {
     html! {
         <section class="panel" aria-labelledby="csp-heading">
             <h2 id="csp-heading">{"Content-Security-Policy"}</h2>
-            if policies.policies.is_empty() {
+            if er.csp.is_empty() {
                 <p class="muted" id="csp-none">{"This response sends no CSP."}</p>
             }
-            { for policies.policies.iter().enumerate().map(|(i, p)| {
-                let rows = csp_rows(&p.text, &csp_findings);
-                let label = format!("{} ({})", p.header, match p.disposition {
-                    headwarden_core::csp::Disposition::Enforce => "enforced",
-                    headwarden_core::csp::Disposition::Report => "report only",
-                });
-                html! {
-                    <div class="csp-policy">
-                        <h3>{label}</h3>
-                        <div class="table-wrap">
-                            <table class="table csp-table" id={format!("csp-table-{i}")}>
-                                <thead><tr><th scope="col">{"Directive"}</th><th scope="col">{"Sources"}</th><th scope="col">{"Verdict"}</th></tr></thead>
-                                <tbody>
-                                    { for rows.iter().map(|r| html! {
-                                        <tr data-directive={r.name.clone()}>
-                                            <th scope="row"><code>{&r.name}</code>
-                                                if !r.present { <span class="muted">{" (not set)"}</span> }
-                                            </th>
-                                            <td class="sources">
-                                                { for r.sources.iter().map(|(src, about)| {
-                                                    let sev = about.iter().map(|f| f.severity).max();
-                                                    html! {
-                                                        <code class={classes!("source", sev.map_or("source-ok", sev_class))}
-                                                            title={about.iter().map(|f| f.rule).collect::<Vec<_>>().join(", ")}>
-                                                            {src}
-                                                        </code>
-                                                    }
-                                                }) }
-                                            </td>
-                                            <td>{ verdict(&r.findings.iter().copied().chain(r.sources.iter().flat_map(|(_, a)| a.iter().copied())).collect::<Vec<_>>()) }</td>
-                                        </tr>
-                                    }) }
-                                </tbody>
-                            </table>
-                        </div>
-                    </div>
-                }
-            }) }
+            { for er.csp.iter().enumerate().map(|(i, p)| policy_view(i, p)) }
         </section>
     }
 }
 
-fn cookie_table(ex: &Exchange, er: &ExchangeReport) -> Html {
-    // HOOK(cookies): once `ExchangeReport.cookies` (core's cookie view with verdicts)
-    // lands, render it instead of re-parsing `Set-Cookie` here.
-    let cookies = headwarden_core::cookies::parse_all(&ex.response.headers);
-    if cookies.is_empty() {
+fn policy_view(index: usize, p: &PolicyView) -> Html {
+    let label = format!(
+        "{} · {}{}",
+        p.header,
+        match p.disposition {
+            Disposition::Enforce => "enforced",
+            Disposition::Report => "report only",
+        },
+        if p.applied { "" } else { " · ignored by browsers (no directive)" }
+    );
+    html! {
+        <div class="csp-policy">
+            <h3>{label}</h3>
+            <div class="table-wrap">
+                <table class="table csp-table" id={format!("csp-table-{index}")}>
+                    <thead><tr><th scope="col">{"Directive"}</th><th scope="col">{"Sources"}</th><th scope="col">{"Verdict"}</th></tr></thead>
+                    <tbody>
+                        { for p.directives.iter().map(|d| {
+                            let worst = d.sources.iter().map(|s| s.verdict).chain(std::iter::once(d.verdict))
+                                .filter(|v| *v != Verdict::Ignored).max().unwrap_or(Verdict::Ok);
+                            html! {
+                                <tr data-directive={d.name.clone()} data-verdict={verdict_label(worst)}>
+                                    <th scope="row"><code>{short(&d.name, 60)}</code>
+                                        if d.state != "active" { <span class="muted">{format!(" ({})", d.state)}</span> }
+                                        if d.deprecated { <span class="muted">{" (deprecated)"}</span> }
+                                    </th>
+                                    <td><div class="sources">
+                                        if d.sources.is_empty() { <span class="muted">{"(no value)"}</span> }
+                                        { for d.sources.iter().map(|src| html! {
+                                            <code class={classes!("source", if src.verdict == Verdict::Ok { "source-ok" } else { verdict_class(src.verdict) }, (src.verdict == Verdict::Ignored).then_some("source-ignored"))}
+                                                title={src.note.clone().unwrap_or_else(|| format!("{} · {}", src.kind, verdict_label(src.verdict)))}>
+                                                {short(&src.text, 120)}
+                                            </code>
+                                        }) }
+                                    </div></td>
+                                    <td>
+                                        <span class={classes!("status", verdict_class(worst))}>{verdict_label(worst)}</span>
+                                        { for d.rules.iter().map(|r| html! { <code class="rule-ref">{*r}</code> }) }
+                                    </td>
+                                </tr>
+                            }
+                        }) }
+                    </tbody>
+                </table>
+            </div>
+            if !p.effective.is_empty() {
+                <details class="effective">
+                    <summary>{"What applies to each kind of resource"}</summary>
+                    <div class="table-wrap">
+                        <table class="table">
+                            <thead><tr><th scope="col">{"Resource"}</th><th scope="col">{"Governed by"}</th><th scope="col">{"Effective sources"}</th></tr></thead>
+                            <tbody>
+                                { for p.effective.iter().map(|e| html! {
+                                    <tr>
+                                        <th scope="row"><code>{e.directive}</code></th>
+                                        <td>{ match e.from { Some(f) => html! { <code>{f}</code> }, None => html! { <span class="status sev-medium">{"nothing: unrestricted"}</span> } } }</td>
+                                        <td class="value">{short(&e.sources.join(" "), 300)}</td>
+                                    </tr>
+                                }) }
+                            </tbody>
+                        </table>
+                    </div>
+                </details>
+            }
+        </div>
+    }
+}
+
+/// The cookies the response sets, as core reads them, with the rules that fired for each.
+fn cookie_table(er: &ExchangeReport) -> Html {
+    if er.cookies.is_empty() {
         return Html::default();
     }
     let yes_no = |b: bool| if b { "yes" } else { "no" };
+    let worst = |ids: &[&'static str]| {
+        er.findings
+            .iter()
+            .filter(|f| ids.contains(&f.rule))
+            .map(|f| f.severity)
+            .max()
+    };
     html! {
         <section class="panel" aria-labelledby="cookies-heading">
-            <h2 id="cookies-heading">{format!("Cookies ({})", cookies.len())}</h2>
+            <h2 id="cookies-heading">{format!("Cookies ({})", er.cookies.len())}</h2>
             <div class="table-wrap">
                 <table class="table cookie-table" id="cookie-table">
                     <thead><tr>
                         <th scope="col">{"Name"}</th><th scope="col">{"Secure"}</th><th scope="col">{"HttpOnly"}</th>
-                        <th scope="col">{"SameSite"}</th><th scope="col">{"Domain / Path"}</th><th scope="col">{"Lifetime"}</th>
+                        <th scope="col">{"SameSite"}</th><th scope="col">{"Scope"}</th><th scope="col">{"Lifetime"}</th>
                         <th scope="col">{"Verdict"}</th>
                     </tr></thead>
                     <tbody>
-                        { for cookies.iter().map(|c| {
-                            let about: Vec<&Finding> = er.findings.iter()
-                                .filter(|f| f.cookie.as_deref() == Some(c.name.as_str()))
-                                .collect();
-                            let lifetime = match c.lifetime {
-                                Lifetime::BrowserSession => "browser session".to_string(),
-                                Lifetime::Seconds(s) => duration(s),
-                                Lifetime::Deleted => "deleted".to_string(),
-                                Lifetime::Unknown => c.expires.as_deref().map_or_else(|| "unknown".to_string(), |e| format!("until {e}")),
+                        { for er.cookies.iter().map(|c| {
+                            let a = &c.attributes;
+                            let lifetime = if c.deleted {
+                                "deleted".to_string()
+                            } else {
+                                match (a.lifetime_seconds, &a.expires) {
+                                    (Some(s), _) => duration(s),
+                                    (None, Some(e)) => format!("until {e}"),
+                                    (None, None) => "browser session".to_string(),
+                                }
                             };
-                            let place = format!("{} {}", c.domain.as_deref().unwrap_or("(host only)"), c.path.as_deref().unwrap_or(""));
+                            let same_site = match (&a.same_site, a.same_site_valid) {
+                                (Some(s), Some(false)) => format!("{s} (invalid)"),
+                                (Some(s), _) => s.to_string(),
+                                (None, _) => "—".to_string(),
+                            };
+                            let scope = format!("{}{}", a.domain.as_deref().map_or_else(|| "host only".to_string(), |d| format!("Domain={d}")),
+                                a.path.as_deref().map(|p| format!(" · Path={p}")).unwrap_or_default());
                             html! {
                                 <tr data-cookie={c.name.clone()}>
                                     <th scope="row"><code>{short(&c.name, 60)}</code>
-                                        if session::looks_like_flask_session(&c.value) { <span class="tag">{"Flask session"}</span> }
+                                        <span class="tag">{c.class.as_str()}</span>
+                                        if let Some(p) = &a.prefix { <span class="tag">{p.as_str()}</span> }
                                     </th>
-                                    <td class={if c.secure { "yes" } else { "no" }}>{yes_no(c.secure)}</td>
-                                    <td class={if c.http_only { "yes" } else { "no" }}>{yes_no(c.http_only)}</td>
-                                    <td>{c.same_site.as_ref().map_or_else(|| "—".to_string(), |s| s.to_string())}</td>
-                                    <td>{short(place.trim(), 80)}</td>
+                                    <td class={yes_no(a.secure)}>{yes_no(a.secure)}</td>
+                                    <td class={yes_no(a.http_only)}>{yes_no(a.http_only)}</td>
+                                    <td>{same_site}</td>
+                                    <td>{short(&scope, 100)}</td>
                                     <td>{short(&lifetime, 60)}</td>
-                                    <td>{ verdict(&about) }
-                                        { for c.problems.iter().map(|p| html! { <div class="muted">{short(&p.to_string(), 160)}</div> }) }
+                                    <td>
+                                        if c.verdicts.is_empty() {
+                                            <span class="status status-ok">{"ok"}</span>
+                                        } else {
+                                            <span class={classes!("status", worst(&c.verdicts).map_or("status-weak", sev_class))}>
+                                                {format!("{} issue{}", c.verdicts.len(), if c.verdicts.len() == 1 { "" } else { "s" })}
+                                            </span>
+                                        }
+                                        { for c.verdicts.iter().map(|r| html! { <code class="rule-ref">{*r}</code> }) }
+                                        { for c.problems.iter().map(|p| html! { <div class="muted">{short(p, 160)}</div> }) }
                                     </td>
                                 </tr>
                             }
@@ -615,17 +613,76 @@ fn duration(secs: i64) -> String {
     }
 }
 
-/// The session cookie decoder and the wordlist audit.
+/// The sessions core decoded in the report.
+fn session_cards(app: &App, ctx: &Context<App>, er: &ExchangeReport) -> Html {
+    if er.sessions.is_empty() {
+        return Html::default();
+    }
+    html! {
+        <div class="sessions" id="sessions">
+            { for er.sessions.iter().map(|s| {
+                let value = app.session_value(&s.cookie);
+                let auditable = value.as_deref().is_some_and(|v| session::signed_kind(v).is_some());
+                html! {
+                    <article class="session-card" data-cookie={s.cookie.clone()} data-kind={s.kind.as_str()}>
+                        <h3><code>{short(&s.cookie, 60)}</code>
+                            <span class="tag">{ match s.kind {
+                                SessionKind::Flask => "Flask session",
+                                SessionKind::FlaskRemember => "Flask-Login remember token",
+                                SessionKind::Express => "express-session",
+                                SessionKind::Opaque => "opaque session id",
+                            } }</span>
+                            if s.compressed == Some(true) { <span class="tag">{"zlib"}</span> }
+                        </h3>
+                        <p class="muted meta">
+                            {format!("{} bytes", s.size)}
+                            if let Some(at) = &s.signed_at { {format!(" · signed {at}")} }
+                            {match s.source { CookieSource::SetCookie => " · set by this response", CookieSource::Cookie => " · sent by the request" }}
+                        </p>
+                        if let Some(secret) = &s.secret {
+                            <p class="error-box weak-secret">
+                                {format!("Signed with the well-known secret “{secret}”")}
+                                if let Some(origin) = s.secret_origin { {format!(" ({origin})")} }
+                                {". Anyone can forge these cookies: set SECRET_KEY to a long random value."}
+                            </p>
+                        } else if s.audited == Some(true) {
+                            <p class="note">{"The built-in list of weak secrets did not match."}</p>
+                        }
+                        if !s.sensitive_keys.is_empty() {
+                            <p class="note">{"Sensitive entries: "}
+                                { for s.sensitive_keys.iter().map(|k| html! { <code class="rule-ref sev-medium">{short(k, 60)}</code> }) }
+                            </p>
+                        }
+                        if let Some(e) = &s.error { <p class="error-box">{e}</p> }
+                        if let Some(payload) = &s.payload {
+                            <pre class="code session-payload" tabindex="0"><code>{session::pretty(payload)}</code></pre>
+                        }
+                        if auditable {
+                            <button type="button" class="button ghost small"
+                                onclick={{
+                                    let v = value.clone().unwrap_or_default();
+                                    ctx.link().callback(move |_| Msg::SessionCookie(v.clone()))
+                                }}>{"Audit this cookie with a wordlist"}</button>
+                        }
+                    </article>
+                }
+            }) }
+        </div>
+    }
+}
+
+/// The session cookies (decoded by core in the report), a decoder for any pasted value,
+/// and the wordlist audit.
 pub fn session_panel(app: &App, ctx: &Context<App>) -> Html {
     let link = ctx.link();
     let value = app.session_cookie();
-    let signed = session::SignedCookie::parse(value);
-    // HOOK(sessions): prefer `ExchangeReport.sessions` (core's decoded sessions) when it lands.
-    let decoded = session::looks_like_flask_session(value.trim().trim_matches('"'))
-        .then(|| session::decode(value));
-    let builtin = builtin_audit_note(app);
+    let kind = session::signed_kind(value);
+    let er = app.report().and_then(|r| r.exchanges.get(app.selected()));
+    // A value that is not one of the report's sessions is decoded here.
+    let known = app.session_value_is_in_report(value);
+    let decoded = (!known && !value.trim().is_empty()).then(|| session::decode(value));
     let busy = app.audit().is_busy();
-    let can_run = signed.is_some() && !busy && app.worker_state() == WorkerState::Ready;
+    let can_run = kind.is_some() && !busy && app.worker_state() == WorkerState::Ready;
     let on_pick = link.batch_callback(|e: Event| {
         let input: HtmlInputElement = e.target_unchecked_into();
         let file = input.files().and_then(|f| f.get(0));
@@ -634,10 +691,15 @@ pub fn session_panel(app: &App, ctx: &Context<App>) -> Html {
     });
     html! {
         <section class="panel session-panel" id="session" aria-labelledby="session-heading">
-            <h2 id="session-heading">{"Session cookie"}</h2>
-            <p class="muted">{"A Flask session is signed, not encrypted: anyone who holds the cookie can read it. Decoding happens in this page."}</p>
-            <label for="session-cookie" class="field-label">{"Cookie value (taken from the report; paste another to decode it)"}</label>
+            <h2 id="session-heading">{"Session cookies"}</h2>
+            <p class="muted">{"A Flask session is signed, not encrypted: anyone who holds the cookie can read it. Everything here is decoded in this page."}</p>
+            if let Some(er) = er {
+                { session_cards(app, ctx, er) }
+            }
+            <h3>{"Decode or audit a cookie"}</h3>
+            <label for="session-cookie" class="field-label">{"Cookie value"}</label>
             <input id="session-cookie" class="text-input" type="text" spellcheck="false" autocomplete="off"
+                placeholder="eyJ1c2VyIjoiYWxpY2UifQ.aW5f0A.…"
                 value={value.to_string()}
                 oninput={link.callback(|e: InputEvent| {
                     let input: HtmlInputElement = e.target_unchecked_into();
@@ -647,25 +709,20 @@ pub fn session_panel(app: &App, ctx: &Context<App>) -> Html {
                 { match decoded {
                     Ok(d) => html! {
                         <div class="decoded" id="session-decoded">
-                            <h3>{"Decoded payload"}
-                                <span class="muted">{ if d.compressed { " (zlib-compressed)" } else { "" } }</span>
-                                if let Some(ts) = d.timestamp {
-                                    <span class="muted">{format!(" · signed {}", iso_date(ts))}</span>
-                                }
-                            </h3>
-                            <pre class="code" tabindex="0"><code>{d.payload}</code></pre>
+                            <p class="muted meta">{"Flask session"}
+                                { if d.compressed { " · zlib-compressed" } else { "" } }
+                                if let Some(at) = &d.signed_at { {format!(" · signed {at}")} }
+                            </p>
+                            <pre class="code session-payload" tabindex="0"><code>{d.payload}</code></pre>
                         </div>
                     },
-                    Err(e) => html! { <p class="error-box">{e}</p> },
+                    Err(_) if kind.is_some() => Html::default(),
+                    Err(e) => html! { <p class="note">{format!("Not a readable Flask session: {e}")}</p> },
                 } }
-            } else if !value.trim().is_empty() && signed.is_none() {
-                <p class="muted">{"This value is not a Flask session or a Flask-Login remember_token."}</p>
             }
-            if let Some(kind) = signed.as_ref().map(|s| s.kind()) {
+            if let Some(kind) = kind {
                 <div class="audit" id="audit">
-                    <h3>{format!("Secret audit ({kind})")}</h3>
-                    <p class="muted" id="builtin-audit">{builtin}</p>
-                    <p class="muted">{"Test your own wordlist (one secret a line). It runs in a Web Worker in this page; the file is never uploaded."}</p>
+                    <p class="muted">{format!("A {kind}. Test your own wordlist (one secret a line, flask-unsign's format). It runs in a Web Worker in this page; the file is never uploaded.")}</p>
                     <div class="row">
                         <label class={classes!("button", "file-button", (!can_run).then_some("disabled"))}>
                             {"Run a wordlist…"}
@@ -682,24 +739,6 @@ pub fn session_panel(app: &App, ctx: &Context<App>) -> Html {
                 </div>
             }
         </section>
-    }
-}
-
-fn builtin_audit_note(app: &App) -> String {
-    let weak = ["flask-session-weak-secret", "flask-remember-token-weak-secret"];
-    let hit = app.report().and_then(|r| {
-        r.exchanges
-            .iter()
-            .flat_map(|e| e.findings.iter())
-            .find(|f| weak.contains(&f.rule))
-    });
-    match hit {
-        Some(f) => format!("Built-in list: {} ({}).", f.title, f.rule),
-        // HOOK(flask): the weak-secret rules come with core's audit; until then say so.
-        None if weak.iter().any(|id| headwarden_core::rules::by_id(id).is_some()) => {
-            "Built-in list: no well-known weak secret signed this cookie.".into()
-        }
-        None => "The built-in weak-secret list is not part of this build yet.".into(),
     }
 }
 
@@ -767,18 +806,10 @@ fn audit_status(app: &App) -> Html {
     }
 }
 
-fn iso_date(unix_seconds: u64) -> String {
-    let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(unix_seconds as f64 * 1000.0));
-    if date.get_time().is_nan() {
-        return unix_seconds.to_string();
-    }
-    String::from(date.to_iso_string())
-}
-
 /// The editable policy and its download.
 pub fn policy_panel(app: &App, ctx: &Context<App>) -> Html {
     let link = ctx.link();
-    let validity = policy_export::validate(app.policy_text());
+    let validity = app.policy_status();
     html! {
         <section class="panel policy-panel" id="policy" aria-labelledby="policy-heading">
             <h2 id="policy-heading">{"Policy export"}</h2>
@@ -792,7 +823,7 @@ pub fn policy_panel(app: &App, ctx: &Context<App>) -> Html {
                     Msg::PolicyEdit(area.value())
                 })} />
             <p class={if validity.is_ok() { "note" } else { "error-box" }} id="policy-status" aria-live="polite">
-                { match &validity { Ok(()) => "Valid TOML.".to_string(), Err(e) => format!("Not valid TOML: {e}") } }
+                { match validity { Ok(()) => "A valid headwarden policy.".to_string(), Err(e) => format!("Not a valid policy: {e}") } }
             </p>
             <div class="row">
                 <button type="button" class="button" id="policy-download" disabled={validity.is_err()}

@@ -23,7 +23,6 @@ const STATIC_FILES: &[&str] = &[
     "style.css",
     "app.js",
     "audit-worker.js",
-    "favicon.svg",
     "_headers",
 ];
 /// The base name of wasm-bindgen's output (`headwarden_web.js`, `headwarden_web_bg.wasm`).
@@ -198,7 +197,8 @@ pub fn csp(script_hash: &str, meta: bool) -> String {
         "default-src 'none'".to_string(),
         format!("script-src {script_hash} 'strict-dynamic' 'wasm-unsafe-eval'"),
         "style-src 'self'".into(),
-        "img-src 'self'".into(),
+        // The favicon is a data: URL in index.html, so the page fetches no icon after load.
+        "img-src data:".into(),
         // app.js fetches the wasm; nothing else is fetched.
         "connect-src 'self'".into(),
         "worker-src 'self'".into(),

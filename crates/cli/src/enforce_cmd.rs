@@ -110,7 +110,13 @@ pub fn run(args: EnforceArgs) -> anyhow::Result<ExitCode> {
     for (i, exchange) in parsed.exchanges.into_iter().enumerate() {
         let mut response = exchange.response;
         let request = request_for(exchange.request, args.scheme);
-        let result = enforce_with(&mut response, request.as_ref(), &policy, mode, &mut nonce_source);
+        let result = enforce_with(
+            &mut response,
+            request.as_ref(),
+            &policy,
+            mode,
+            &mut nonce_source,
+        );
         let bytes = response.to_curl_bytes();
         if i > 0 && !out.ends_with(b"\n") {
             out.extend_from_slice(b"\r\n");
@@ -130,7 +136,10 @@ pub fn run(args: EnforceArgs) -> anyhow::Result<ExitCode> {
     if args.changes {
         let mut stderr = std::io::stderr().lock();
         if all_changes.is_empty() {
-            writeln!(stderr, "no changes: the response already satisfies the policy")?;
+            writeln!(
+                stderr,
+                "no changes: the response already satisfies the policy"
+            )?;
         }
         for (i, c) in &all_changes {
             match args.changes_format {
@@ -161,7 +170,14 @@ fn request_for(request: Option<Request>, scheme: Option<SchemeArg>) -> Option<Re
     let rest = match request.url.as_deref() {
         Some(url) => match url.split_once("://") {
             Some((_, rest)) => rest.to_string(),
-            None => format!("localhost{}", if url.starts_with('/') { url.to_string() } else { format!("/{url}") }),
+            None => format!(
+                "localhost{}",
+                if url.starts_with('/') {
+                    url.to_string()
+                } else {
+                    format!("/{url}")
+                }
+            ),
         },
         None => "localhost/".to_string(),
     };

@@ -7,9 +7,12 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 mod check_cmd;
+mod enforce_cmd;
 mod fetch;
 mod output;
+mod policy_cmd;
 mod rules_cmd;
+mod session;
 
 /// Exit status: the command ran and no gate failed.
 pub const EXIT_OK: u8 = 0;
@@ -55,6 +58,12 @@ enum Command {
     Check(check_cmd::CheckArgs),
     /// List the rules, or show one rule's documentation and fixes.
     Rules(rules_cmd::RulesArgs),
+    /// Decode a Flask session cookie, or find the weak secret that signed a session cookie.
+    Session(session::SessionArgs),
+    /// Write, validate or derive a policy (init, check, suggest, list).
+    Policy(policy_cmd::PolicyArgs),
+    /// Apply a policy to a response and print the enforced response (curl -i form).
+    Enforce(enforce_cmd::EnforceArgs),
 }
 
 fn main() -> ExitCode {
@@ -62,6 +71,9 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Check(args) => check_cmd::run(args),
         Command::Rules(args) => rules_cmd::run(args),
+        Command::Session(args) => session::run(args),
+        Command::Policy(args) => policy_cmd::run(args),
+        Command::Enforce(args) => enforce_cmd::run(args),
     };
     match result {
         Ok(code) => code,

@@ -175,7 +175,8 @@ fn suggest(
         Some(f) => Some(f.parse().map_err(anyhow::Error::msg)?),
         None => None,
     };
-    let parsed = parse_as(&bytes, forced).with_context(|| format!("cannot read {}", shown(input)))?;
+    let parsed =
+        parse_as(&bytes, forced).with_context(|| format!("cannot read {}", shown(input)))?;
     let suggested = policy::suggest(&parsed.exchanges);
     let text = match format {
         Syntax::Toml => suggested.to_toml_string(),
@@ -191,9 +192,8 @@ pub fn load_policy_spec(spec: &str) -> anyhow::Result<Policy> {
     let path = Path::new(spec);
     if path.exists() {
         let text = read_file(spec, MAX_POLICY_BYTES)?;
-        return Policy::load(&text).map_err(|e| {
-            anyhow::anyhow!("invalid policy:\n{}", e.render(spec).trim_end())
-        });
+        return Policy::load(&text)
+            .map_err(|e| anyhow::anyhow!("invalid policy:\n{}", e.render(spec).trim_end()));
     }
     Policy::load(spec).map_err(|e| {
         anyhow::anyhow!(
@@ -275,10 +275,7 @@ fn write_output(text: &str, output: Option<&Path>, force: bool) -> anyhow::Resul
         }
         Some(path) => {
             if path.exists() && !force {
-                bail!(
-                    "{} exists; use --force to overwrite it",
-                    path.display()
-                );
+                bail!("{} exists; use --force to overwrite it", path.display());
             }
             std::fs::write(path, text).with_context(|| format!("cannot write {}", path.display()))
         }

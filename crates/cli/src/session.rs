@@ -5,6 +5,7 @@
 //! (flask-unsign's format: one secret per line, Python string literals decoded), on every
 //! core. Exit 1 when a secret is found, 0 when none is, 2 on bad input.
 
+use std::fmt::Write as _;
 use std::io::{IsTerminal, Read, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -92,17 +93,6 @@ enum Format {
     Json,
 }
 
-/// Runs `headwarden session …` and returns its exit status.
-pub fn run_session(args: SessionArgs) -> ExitCode {
-    match run(args) {
-        Ok(code) => code,
-        Err(error) => {
-            eprintln!("error: {error:#}");
-            ExitCode::from(crate::EXIT_ERROR)
-        }
-    }
-}
-
 /// Runs `headwarden session …`; an error means exit 2.
 pub fn run(args: SessionArgs) -> anyhow::Result<ExitCode> {
     match args.command {
@@ -112,7 +102,8 @@ pub fn run(args: SessionArgs) -> anyhow::Result<ExitCode> {
 }
 
 /// A cookie argument: `value`, `name=value`, `Cookie: a=1; session=…`, `Set-Cookie: …; Path=/`.
-fn read_cookie_arg(arg: &str) -> anyhow::Result<(String, String)> {
+/// Returns the name (when one was given) and the value.
+fn read_cookie_arg(arg: &str) -> anyhow::Result<(Option<String>, String)> {
     let text = if arg == "-" {
         let mut s = String::new();
         std::io::stdin()
@@ -139,9 +130,9 @@ fn read_cookie_arg(arg: &str) -> anyhow::Result<(String, String)> {
         let (name, value) = split_pair(pair);
         let signed = SignedCookie::parse(value).is_some() || decode_flask_session(value).is_ok();
         if signed {
-            return Ok((name.to_string(), value.to_string()));
+            return Ok((name.map(str::to_string), value.to_string()));
         }
-        first.get_or_insert((name.to_string(), value.to_string()));
+        first.get_or_insert((name.map(str::to_string), value.to_string()));
     }
     first.context("no cookie value given")
 }
@@ -149,29 +140,43 @@ fn read_cookie_arg(arg: &str) -> anyhow::Result<(String, String)> {
 /// Strips a leading `Set-Cookie:` or `Cookie:`; says whether it was `Set-Cookie`.
 fn strip_header_name(text: &str) -> (bool, &str) {
     for (name, set) in [("set-cookie:", true), ("cookie:", false)] {
-        if text.len() >= name.len() && text[..name.len()].eq_ignore_ascii_case(name) {
-            return (set, text[name.len()..].trim_start());
+        if let Some(rest) = text
+            .get(..name.len())
+            .filter(|p| p.eq_ignore_ascii_case(name))
+            .and_then(|_| text.get(name.len()..))
+        {
+            return (set, rest.trim_start());
         }
     }
     (false, text)
 }
 
 /// `name=value` when the part before `=` is a cookie name; else the whole text is a value.
-fn split_pair(pair: &str) -> (&str, &str) {
+fn split_pair(pair: &str) -> (Option<&str>, &str) {
     if let Some((name, value)) = pair.split_once('=') {
         let is_token = !name.is_empty()
             && name
                 .bytes()
                 .all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b));
         if is_token {
-            return (name, value.trim());
+            return (Some(name), value.trim());
         }
     }
-    ("session", pair)
+    (None, pair)
+}
+
+/// The usual cookie name for a kind of value, when the user gave none.
+fn default_name(value: &str) -> &'static str {
+    match SignedCookie::parse(value).map(|s| s.kind()) {
+        Some(SignedKind::FlaskRemember) => "remember_token",
+        Some(SignedKind::ExpressSession) => "connect.sid",
+        _ => "session",
+    }
 }
 
 fn decode(args: DecodeArgs) -> anyhow::Result<ExitCode> {
     let (name, value) = read_cookie_arg(&args.cookie)?;
+    let name = name.unwrap_or_else(|| default_name(&value).to_string());
     let Some(cookie) = SessionCookie::examine(&name, &value, CookieSource::Cookie, "", false)
         .filter(|c| c.kind != headwarden_core::flask::SessionKind::Opaque)
     else {
@@ -187,14 +192,17 @@ fn decode(args: DecodeArgs) -> anyhow::Result<ExitCode> {
     if let Some(Err(e)) = &cookie.decoded {
         bail!("cannot decode the Flask session: {e}");
     }
-    let mut out = std::io::stdout().lock();
+    let mut out = String::new();
     match args.format {
         Format::Json => {
             let mut view = serde_json::to_value(cookie.view())?;
-            if let (Some(obj), Some(s)) = (view.as_object_mut(), cookie.flask()) {
-                obj.insert("timestamp".into(), s.timestamp.into());
-                obj.insert("json_size".into(), s.json.len().into());
-                obj.insert("tagged".into(), s.tagged.into());
+            if let Some(obj) = view.as_object_mut() {
+                obj.remove("audited");
+                if let Some(s) = cookie.flask() {
+                    obj.insert("timestamp".into(), s.timestamp.into());
+                    obj.insert("json_size".into(), s.json.len().into());
+                    obj.insert("tagged".into(), s.tagged.into());
+                }
             }
             writeln!(out, "{}", serde_json::to_string_pretty(&view)?)?;
         }
@@ -203,12 +211,32 @@ fn decode(args: DecodeArgs) -> anyhow::Result<ExitCode> {
             None => write_signed_text(&mut out, &cookie)?,
         },
     }
+    emit(&out)?;
     Ok(ExitCode::from(crate::EXIT_OK))
 }
 
-fn write_flask_text(out: &mut impl Write, name: &str, s: &FlaskSession) -> anyhow::Result<()> {
-    let compressed = if s.compressed { ", zlib-compressed" } else { "" };
-    writeln!(out, "cookie:     {name} (Flask session, itsdangerous{compressed})")?;
+/// Writes `text` to standard output; a closed pipe (`| head`) is not an error.
+fn emit(text: &str) -> anyhow::Result<()> {
+    let mut stdout = std::io::stdout().lock();
+    match stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush())
+    {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(e.into()),
+        _ => Ok(()),
+    }
+}
+
+fn write_flask_text(out: &mut String, name: &str, s: &FlaskSession) -> std::fmt::Result {
+    let compressed = if s.compressed {
+        ", zlib-compressed"
+    } else {
+        ""
+    };
+    writeln!(
+        out,
+        "cookie:     {name} (Flask session, itsdangerous{compressed})"
+    )?;
     match &s.signed_at {
         Some(at) => writeln!(out, "signed at:  {at} ({})", s.timestamp)?,
         None => writeln!(out, "signed at:  {} (not a valid date)", s.timestamp)?,
@@ -223,34 +251,52 @@ fn write_flask_text(out: &mut impl Write, name: &str, s: &FlaskSession) -> anyho
         out,
         "signature:  {} bytes{}",
         s.signature.len(),
-        if s.signature.len() == 20 { " (HMAC-SHA1)" } else { "" }
+        if s.signature.len() == 20 {
+            " (HMAC-SHA1)"
+        } else {
+            ""
+        }
     )?;
     if s.tagged {
-        writeln!(out, "note:       Flask JSON tags resolved (tuples, bytes, Markup, UUID, datetime)")?;
+        writeln!(
+            out,
+            "note:       Flask JSON tags resolved (tuples, bytes, Markup, UUID, datetime)"
+        )?;
     }
     for e in sensitive_entries(&s.payload) {
         writeln!(out, "sensitive:  {} ({})", e.path, e.kind.describe())?;
     }
     writeln!(out, "payload:")?;
-    writeln!(out, "{}", serde_json::to_string_pretty(&s.payload)?)?;
-    Ok(())
+    writeln!(
+        out,
+        "{}",
+        serde_json::to_string_pretty(&s.payload).unwrap_or_default()
+    )
 }
 
-fn write_signed_text(out: &mut impl Write, cookie: &SessionCookie) -> anyhow::Result<()> {
+fn write_signed_text(out: &mut String, cookie: &SessionCookie) -> std::fmt::Result {
     let view = cookie.view();
     let (what, field, scheme) = match cookie.kind {
         headwarden_core::flask::SessionKind::FlaskRemember => {
             ("Flask-Login remember token", "user_id", "HMAC-SHA512, hex")
         }
-        _ => ("express-session cookie", "session_id", "HMAC-SHA256, base64"),
+        _ => (
+            "express-session cookie",
+            "session_id",
+            "HMAC-SHA256, base64",
+        ),
     };
     writeln!(out, "cookie:     {} ({what})", cookie.name)?;
-    if let Some(id) = view.payload.as_ref().and_then(|p| p.get(field)).and_then(|v| v.as_str()) {
+    if let Some(id) = view
+        .payload
+        .as_ref()
+        .and_then(|p| p.get(field))
+        .and_then(|v| v.as_str())
+    {
         writeln!(out, "{:<11} {id}", format!("{}:", field.replace('_', " ")))?;
     }
     writeln!(out, "size:       {} bytes", view.size)?;
-    writeln!(out, "signature:  {scheme}")?;
-    Ok(())
+    writeln!(out, "signature:  {scheme}")
 }
 
 /// A secret found by `audit`, and where.
@@ -266,7 +312,7 @@ fn audit(args: AuditArgs) -> anyhow::Result<ExitCode> {
     let (name, value) = read_cookie_arg(&args.cookie)?;
     let Some(signed) = SignedCookie::parse(&value) else {
         bail!(
-            "`{name}` is not a cookie headwarden can audit: expected a Flask session \
+            "not a cookie headwarden can audit: expected a Flask session \
              ([.]payload.timestamp.signature with an HMAC-SHA1 signature), a Flask-Login \
              remember token (id|128 hex digits) or an Express connect.sid (s:id.signature)"
         );
@@ -308,6 +354,7 @@ fn audit(args: AuditArgs) -> anyhow::Result<ExitCode> {
         });
     }
     let elapsed = started.elapsed();
+    let name = name.unwrap_or_else(|| default_name(&value).to_string());
     report(&args, &name, &signed, found.as_ref(), tried, elapsed)?;
     Ok(ExitCode::from(if found.is_some() {
         crate::EXIT_GATE_FAILED
@@ -324,7 +371,7 @@ fn report(
     tried: u64,
     elapsed: Duration,
 ) -> anyhow::Result<()> {
-    let mut out = std::io::stdout().lock();
+    let mut out = String::new();
     let rate = tried as f64 / elapsed.as_secs_f64().max(1e-9);
     match args.format {
         Format::Json => {
@@ -364,7 +411,7 @@ fn report(
             )?,
         },
     }
-    Ok(())
+    emit(&out)
 }
 
 fn fix_for(kind: SignedKind) -> &'static str {
@@ -415,10 +462,10 @@ fn progress_bar(len: u64, path: &std::path::Path) -> indicatif::ProgressBar {
     )
     .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar());
     bar.set_style(style);
-    bar.set_prefix(
-        path.file_name()
-            .map_or_else(|| "wordlist".to_string(), |n| n.to_string_lossy().into_owned()),
-    );
+    bar.set_prefix(path.file_name().map_or_else(
+        || "wordlist".to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    ));
     bar.set_draw_target(indicatif::ProgressDrawTarget::stderr_with_hz(10));
     bar
 }
@@ -555,25 +602,37 @@ mod tests {
     #[test]
     fn cookie_arguments() {
         let v = "eyJ1c2VyIjoiYWxpY2UifQ.awQ8IQ.eikxmOYh5FZb_EkCxiJMuG_qNfE";
-        assert_eq!(read_cookie_arg(v).unwrap(), ("session".into(), v.into()));
-        assert_eq!(read_cookie_arg(&format!("sess={v}")).unwrap().0, "sess");
+        assert_eq!(read_cookie_arg(v).unwrap(), (None, v.into()));
         assert_eq!(
-            read_cookie_arg(&format!("Set-Cookie: session={v}; HttpOnly; Path=/")).unwrap().1,
+            read_cookie_arg(&format!("sess={v}")).unwrap().0.as_deref(),
+            Some("sess")
+        );
+        assert_eq!(
+            read_cookie_arg(&format!("Set-Cookie: session={v}; HttpOnly; Path=/"))
+                .unwrap()
+                .1,
             v
         );
         assert_eq!(
             read_cookie_arg(&format!("Cookie: theme=dark; session={v}")).unwrap(),
-            ("session".into(), v.into())
+            (Some("session".into()), v.into())
         );
-        let sid = "s%3AhUYbA2lK3GQv6lilhib2OQHuooKnPQom.kT%2B8pbicqPpy2nlIhgopRJNlI0Lwb%2F2ZKhhlCk81yv0";
-        assert_eq!(read_cookie_arg(&format!("connect.sid={sid}")).unwrap().1, sid);
+        let sid =
+            "s%3AhUYbA2lK3GQv6lilhib2OQHuooKnPQom.kT%2B8pbicqPpy2nlIhgopRJNlI0Lwb%2F2ZKhhlCk81yv0";
+        assert_eq!(
+            read_cookie_arg(&format!("connect.sid={sid}")).unwrap().1,
+            sid
+        );
     }
 
     #[test]
     fn chunks_end_on_line_boundaries() {
         let data = b"aaa\nbbbb\ncc\nd";
-        let chunks = chunk_bounds(data, 5);
-        assert_eq!(chunks, vec![(0, 9), (9, 12), (12, 13)]);
+        assert_eq!(chunk_bounds(data, 5), vec![(0, 9), (9, 13)]);
+        assert_eq!(
+            chunk_bounds(data, 2),
+            vec![(0, 4), (4, 9), (9, 12), (12, 13)]
+        );
         assert!(chunk_bounds(b"", 5).is_empty());
     }
 

@@ -29,8 +29,10 @@ fn page(bytes: usize) -> Vec<u8> {
                  picked in spring &amp; summer. <a href=\"/tea/1\">More</a></p>\
                  <img src=\"/img/1.png\" alt=\"\"><form action=\"/cart\" method=\"post\">\
                  <input type=\"hidden\" name=\"csrf_token\" value=\"abc\"><button>Add</button></form></div>\n";
-    let mut out = String::from("<!doctype html><html><head><meta charset=\"utf-8\"><title>Shop</title>\
-                                <script src=\"/static/app.js\" defer></script></head><body>\n");
+    let mut out = String::from(
+        "<!doctype html><html><head><meta charset=\"utf-8\"><title>Shop</title>\
+                                <script src=\"/static/app.js\" defer></script></head><body>\n",
+    );
     let mut n = 0;
     while out.len() < bytes {
         out.push_str(chunk);

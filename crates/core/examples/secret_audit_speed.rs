@@ -54,7 +54,11 @@ fn main() {
         std::thread::scope(|s| {
             for part in lines.chunks(per.max(1)) {
                 let signed = &signed;
-                s.spawn(move || part.iter().filter(|l| signed.verify(&parse_line(l))).count());
+                s.spawn(move || {
+                    part.iter()
+                        .filter(|l| signed.verify(&parse_line(l)))
+                        .count()
+                });
             }
         });
     });
@@ -111,10 +115,22 @@ fn main() {
     });
     let builtin = headwarden_core::flask::wordlist::builtin_secrets().len();
     println!("built-in list: {builtin} secrets");
-    println!("audit_builtin (uncached, full list): {:.1} µs/cookie", us(audit_only));
-    println!("check() with a new Flask cookie:     {:.1} µs/response", us(uncached));
-    println!("check() with a cached Flask cookie:  {:.1} µs/response", us(cached));
-    println!("check() with skip_secret_audit:      {:.1} µs/response", us(without));
+    println!(
+        "audit_builtin (uncached, full list): {:.1} µs/cookie",
+        us(audit_only)
+    );
+    println!(
+        "check() with a new Flask cookie:     {:.1} µs/response",
+        us(uncached)
+    );
+    println!(
+        "check() with a cached Flask cookie:  {:.1} µs/response",
+        us(cached)
+    );
+    println!(
+        "check() with skip_secret_audit:      {:.1} µs/response",
+        us(without)
+    );
 }
 
 fn best_of(n: usize, mut f: impl FnMut()) -> Duration {

@@ -26,7 +26,9 @@
 //!   name (see [`classify`]) and, for unrecognised names, by a value that looks like a
 //!   Flask or Express signed session or a JWT.
 
+use std::borrow::Cow;
 use std::fmt;
+use std::ops::Range;
 use std::str::FromStr;
 
 use serde::Serialize;
@@ -360,14 +362,14 @@ impl FromStr for AttributeKind {
     }
 }
 
-/// One attribute as written in the header.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+/// One attribute as written in the header; [`SetCookie::attribute_text`] gives its text.
+/// Kept as byte ranges into [`SetCookie::raw`], so recording attributes costs no
+/// allocation.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Attribute {
-    pub name: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub value: Option<String>,
-    #[serde(skip)]
     pub kind: AttributeKind,
+    name: Range<usize>,
+    value: Option<Range<usize>>,
 }
 
 /// What an unknown attribute probably is.
@@ -483,7 +485,7 @@ pub struct SetCookie {
     /// The header value as sent.
     pub raw: String,
     /// The header name as sent (`Set-Cookie`, `set-cookie`), for evidence.
-    pub header: String,
+    pub header: Cow<'static, str>,
     pub secure: bool,
     pub http_only: bool,
     /// The last `SameSite` attribute (browsers use the last one), invalid values kept.
@@ -510,6 +512,14 @@ pub struct SetCookie {
 }
 
 impl SetCookie {
+    /// The name and value of `attr` as written (trimmed).
+    pub fn attribute_text(&self, attr: &Attribute) -> (&str, Option<&str>) {
+        (
+            self.raw.get(attr.name.clone()).unwrap_or(""),
+            attr.value.clone().and_then(|r| self.raw.get(r)),
+        )
+    }
+
     /// The response deletes the cookie (logout, cleanup).
     pub fn is_deleted(&self) -> bool {
         self.lifetime == Lifetime::Deleted
@@ -574,7 +584,12 @@ pub fn parse_with(raw: &str, header: &str, date: Option<OffsetDateTime>) -> SetC
         name: String::new(),
         value: String::new(),
         raw: raw.to_string(),
-        header: header.to_string(),
+        header: match header {
+            // The usual spellings, without an allocation.
+            "Set-Cookie" => Cow::Borrowed("Set-Cookie"),
+            "set-cookie" => Cow::Borrowed("set-cookie"),
+            other => Cow::Owned(other.to_string()),
+        },
         secure: false,
         http_only: false,
         same_site: None,
@@ -607,7 +622,7 @@ pub fn parse_with(raw: &str, header: &str, date: Option<OffsetDateTime>) -> SetC
     };
     read_pair(pair, &mut c, &mut problems);
     if let Some(attrs) = attrs {
-        read_attributes(attrs, &mut c, &mut problems);
+        read_attributes(raw, attrs, &mut c, &mut problems);
     }
 
     c.prefix = Prefix::of(&c.name);
@@ -654,7 +669,7 @@ fn read_pair(pair: &str, c: &mut SetCookie, problems: &mut Problems) {
             }
         }
     }
-    if let Some(ch) = c.name.chars().find(|&ch| !is_tchar(ch)) {
+    if let Some(ch) = first_char_failing(&c.name, is_tchar) {
         problems.push(CookieProblem::InvalidNameCharacter(ch));
     }
     let bare = c
@@ -664,7 +679,7 @@ fn read_pair(pair: &str, c: &mut SetCookie, problems: &mut Problems) {
         .unwrap_or(&c.value);
     if let Some(at) = folded_at(bare) {
         problems.push(CookieProblem::Folded(excerpt(at)));
-    } else if let Some(ch) = bare.chars().find(|&ch| !is_cookie_octet(ch)) {
+    } else if let Some(ch) = first_char_failing(bare, is_cookie_octet) {
         problems.push(CookieProblem::InvalidValueCharacter(ch));
     }
     let size = c.name.len() + c.value.len();
@@ -673,8 +688,15 @@ fn read_pair(pair: &str, c: &mut SetCookie, problems: &mut Problems) {
     }
 }
 
-fn read_attributes(attrs: &str, c: &mut SetCookie, problems: &mut Problems) {
+/// The byte range of `part`, a subslice of `whole`, within `whole`.
+fn span(whole: &str, part: &str) -> Range<usize> {
+    let start = (part.as_ptr() as usize).saturating_sub(whole.as_ptr() as usize);
+    start..start + part.len()
+}
+
+fn read_attributes(raw: &str, attrs: &str, c: &mut SetCookie, problems: &mut Problems) {
     let mut seen: u16 = 0;
+    let mut overflow = false;
     for av in attrs.split(';') {
         let av = av.trim();
         if av.is_empty() {
@@ -690,17 +712,13 @@ fn read_attributes(attrs: &str, c: &mut SetCookie, problems: &mut Problems) {
         let kind = AttributeKind::of(name);
         if c.attributes.len() < MAX_ATTRIBUTES {
             c.attributes.push(Attribute {
-                name: name.to_string(),
-                value: value.map(str::to_string),
                 kind,
+                name: span(raw, name),
+                value: value.map(|v| span(raw, v)),
             });
-        } else if c.attributes.len() == MAX_ATTRIBUTES {
+        } else if !overflow {
+            overflow = true;
             problems.push(CookieProblem::TooManyAttributes);
-            c.attributes.push(Attribute {
-                name: String::new(),
-                value: None,
-                kind: AttributeKind::Unknown,
-            });
         }
         if kind != AttributeKind::Unknown {
             if seen & kind.bit() != 0 {
@@ -713,9 +731,6 @@ fn read_attributes(attrs: &str, c: &mut SetCookie, problems: &mut Problems) {
             continue;
         }
         apply_attribute(kind, name, value, c, problems);
-    }
-    if c.attributes.len() > MAX_ATTRIBUTES {
-        c.attributes.truncate(MAX_ATTRIBUTES);
     }
 }
 
@@ -863,10 +878,7 @@ fn folded_at(s: &str) -> Option<&str> {
         let comma = from + off;
         let rest = &s[comma + 1..];
         let token = rest.trim_start_matches([' ', '\t']);
-        let len = token
-            .bytes()
-            .take_while(|&b| is_tchar(char::from(b)))
-            .count();
+        let len = token.bytes().take_while(|&b| is_tchar(b)).count();
         if len > 0 && token.as_bytes().get(len) == Some(&b'=') {
             return Some(rest.trim_start());
         }
@@ -876,13 +888,37 @@ fn folded_at(s: &str) -> Option<&str> {
 }
 
 /// An HTTP token character (RFC 9110 §5.6.2), the grammar of a cookie name.
-fn is_tchar(c: char) -> bool {
-    c.is_ascii_alphanumeric() || "!#$%&'*+-.^_`|~".contains(c)
+fn is_tchar(b: u8) -> bool {
+    b.is_ascii_alphanumeric()
+        || matches!(
+            b,
+            b'!' | b'#'
+                | b'$'
+                | b'%'
+                | b'&'
+                | b'\''
+                | b'*'
+                | b'+'
+                | b'-'
+                | b'.'
+                | b'^'
+                | b'_'
+                | b'`'
+                | b'|'
+                | b'~'
+        )
 }
 
 /// `cookie-octet` of RFC 6265 §4.1.1: visible ASCII except `"` `,` `;` `\`.
-fn is_cookie_octet(c: char) -> bool {
-    matches!(c, '\x21' | '\x23'..='\x2b' | '\x2d'..='\x3a' | '\x3c'..='\x5b' | '\x5d'..='\x7e')
+fn is_cookie_octet(b: u8) -> bool {
+    matches!(b, 0x21 | 0x23..=0x2b | 0x2d..=0x3a | 0x3c..=0x5b | 0x5d..=0x7e)
+}
+
+/// The first character of `s` whose first byte fails `ok` (ASCII tests: any non-ASCII
+/// character fails them).
+fn first_char_failing(s: &str, ok: fn(u8) -> bool) -> Option<char> {
+    let at = s.bytes().position(|b| !ok(b))?;
+    s.get(at..)?.chars().next()
 }
 
 /// At most 60 chars of `s`, for problem messages.
@@ -1026,7 +1062,20 @@ pub fn classify(name: &str, value: &str) -> CookieClass {
         Some(m) => name.get(m.prefix.as_str().len()..).unwrap_or(""),
         None => name,
     };
-    let lower = bare.to_ascii_lowercase();
+    // Names are short: lower-case them on the stack.
+    let mut buf = [0u8; 64];
+    let owned;
+    let lower: &str = match buf.get_mut(..bare.len()) {
+        Some(dst) => {
+            dst.copy_from_slice(bare.as_bytes());
+            dst.make_ascii_lowercase();
+            std::str::from_utf8(dst).unwrap_or("")
+        }
+        None => {
+            owned = bare.to_ascii_lowercase();
+            &owned
+        }
+    };
     let has = |w: &str| lower.contains(w);
     if has("csrf") || has("xsrf") || has("antiforgery") || has("requestverificationtoken") {
         return CookieClass::Csrf;
@@ -1268,6 +1317,8 @@ mod tests {
         assert_eq!(c.lifetime, Lifetime::BrowserSession);
         assert!(c.problems.is_empty(), "{:?}", c.problems);
         assert_eq!(c.attributes.len(), 2);
+        assert_eq!(c.attribute_text(&c.attributes[1]), ("Path", Some("/")));
+        assert_eq!(c.attributes[0].kind, AttributeKind::HttpOnly);
     }
 
     #[test]

@@ -121,6 +121,7 @@ fn csp_parity_with_google_csp_evaluator() {
     let mut same_severity = (0usize, 0usize);
     let mut problems = Vec::new();
     let mut seen_lines = BTreeSet::new();
+    let verbose = std::env::var_os("HEADWARDEN_CSP_PARITY_VERBOSE").is_some();
 
     for (i, (line, exp)) in lines.iter().zip(&expected).enumerate() {
         let n = i + 1;
@@ -156,17 +157,28 @@ fn csp_parity_with_google_csp_evaluator() {
                 matched += 1;
                 if let Some(value) = &f.value {
                     with_source.1 += 1;
-                    let same = ours.iter().find(|o| {
-                        o.rule == rule
-                            && o.directive.as_deref() == f.directive.as_deref()
-                            && o.source.as_deref().is_some_and(|s| s.eq_ignore_ascii_case(value))
-                    });
-                    if let Some(o) = same {
-                        with_source.0 += 1;
-                        same_severity.1 += 1;
-                        if o.severity == severity {
-                            same_severity.0 += 1;
+                    let candidates = || {
+                        ours.iter().filter(|o| {
+                            o.rule == rule
+                                && o.directive.as_deref() == f.directive.as_deref()
+                                && o.source.as_deref().is_some_and(|s| s.eq_ignore_ascii_case(value))
+                        })
+                    };
+                    let same = candidates()
+                        .find(|o| o.severity == severity)
+                        .or_else(|| candidates().next());
+                    match same {
+                        Some(o) => {
+                            with_source.0 += 1;
+                            same_severity.1 += 1;
+                            if o.severity == severity {
+                                same_severity.0 += 1;
+                            } else if verbose {
+                                println!("line {n}: {rule} {value}: reference {severity}, ours {}", o.severity);
+                            }
                         }
+                        None if verbose => println!("line {n}: {rule} on {:?}: no finding names {value:?}", f.directive),
+                        None => {}
                     }
                 }
             } else {

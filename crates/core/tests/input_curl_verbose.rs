@@ -207,7 +207,7 @@ fn plain_http_flask_dev_server() {
     let request = ex.request.as_ref().unwrap();
     assert_eq!(request.headers.get("user-agent"), Some("curl/8.5.0"));
     assert_eq!(ex.response.status, Some(200));
-    assert_eq!(ex.response.headers.len(), 8);
+    assert_eq!(ex.response.headers.len(), 7);
     assert_eq!(
         ex.response.headers.get("server"),
         Some("Werkzeug/3.1.3 Python/3.12.3")

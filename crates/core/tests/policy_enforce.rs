@@ -7,7 +7,9 @@ use headwarden_core::policy::{
     enforce, enforce_with, replace_debugger_page, rewrite_html, Action, Mode, NonceOptions,
     NonceRewriter, NonceScripts, Policy,
 };
-use headwarden_core::{check_exchanges, parse, CheckOptions, Exchange, InputFormat, Request, Response, Scheme};
+use headwarden_core::{
+    check_exchanges, parse, CheckOptions, Exchange, InputFormat, Request, Response, Scheme,
+};
 
 fn fixture(name: &str) -> Option<Vec<u8>> {
     let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -62,18 +64,36 @@ fn balanced_hardens_the_flask_dev_server_page() {
         Some("max-age=31536000; includeSubDomains")
     );
     let csp = h.get("content-security-policy").unwrap();
-    assert!(csp.contains("script-src 'nonce-TESTNONCE' 'strict-dynamic'"), "{csp}");
+    assert!(
+        csp.contains("script-src 'nonce-TESTNONCE' 'strict-dynamic'"),
+        "{csp}"
+    );
     let cookie = h.get("set-cookie").unwrap();
-    assert!(cookie.ends_with("; HttpOnly; Path=/; Secure; SameSite=Lax"), "{cookie}");
+    assert!(
+        cookie.ends_with("; HttpOnly; Path=/; Secure; SameSite=Lax"),
+        "{cookie}"
+    );
     let body = String::from_utf8(ex.response.body.clone().unwrap()).unwrap();
     assert!(body.contains("<script nonce=\"TESTNONCE\">"), "{body}");
     assert_eq!(
         h.get("content-length"),
-        Some(ex.response.body.as_ref().unwrap().len().to_string().as_str())
+        Some(
+            ex.response
+                .body
+                .as_ref()
+                .unwrap()
+                .len()
+                .to_string()
+                .as_str()
+        )
     );
     assert!(changes.iter().any(|c| c.action == Action::RewriteBody));
     assert!(changes.iter().all(|c| c.applied && !c.reason.is_empty()));
-    assert!(uncovered(&ex, &policy).is_empty(), "{:#?}", uncovered(&ex, &policy));
+    assert!(
+        uncovered(&ex, &policy).is_empty(),
+        "{:#?}",
+        uncovered(&ex, &policy)
+    );
 }
 
 #[test]
@@ -93,7 +113,12 @@ fn every_fixture_is_clean_after_enforcing_every_preset() {
             let policy = Policy::load(name).unwrap();
             for ex in &parsed.exchanges {
                 let mut ex = ex.clone();
-                enforce(&mut ex.response, ex.request.as_ref(), &policy, &mut fixed("Zm9vYmFyYmF6cXV4cXV1eA=="));
+                enforce(
+                    &mut ex.response,
+                    ex.request.as_ref(),
+                    &policy,
+                    &mut fixed("Zm9vYmFyYmF6cXV4cXV1eA=="),
+                );
                 let left = uncovered(&ex, &policy);
                 assert!(left.is_empty(), "{} with {name}: {left:#?}", path.display());
             }
@@ -110,13 +135,22 @@ fn debugger_pages_become_a_generic_500() {
     let changes = enforce(&mut ex.response, None, &Policy::default(), &mut fixed("N"));
     assert_eq!(ex.response.status, Some(500));
     let body = String::from_utf8(ex.response.body.clone().unwrap()).unwrap();
-    assert!(!body.contains("__debugger__") && !body.contains("SECRET"), "{body}");
+    assert!(
+        !body.contains("__debugger__") && !body.contains("SECRET"),
+        "{body}"
+    );
     assert!(changes.iter().any(|c| c.action == Action::ReplaceBody));
 
     // Streaming callers buffer 5xx HTML and ask again.
     let mut head = parse(&bytes).unwrap().exchanges.remove(0).response;
     let body = head.body.take();
-    let e = enforce_with(&mut head, None, &Policy::default(), Mode::Enforce, &mut fixed("N"));
+    let e = enforce_with(
+        &mut head,
+        None,
+        &Policy::default(),
+        Mode::Enforce,
+        &mut fixed("N"),
+    );
     assert!(e.inspect_body);
     head.body = body;
     assert_eq!(replace_debugger_page(&mut head).len(), 1);
@@ -136,9 +170,17 @@ fn header_injection_never_passes() {
         assert!(!h.name.contains(' '));
     }
     // The injected line stays a value of X-Note; the joined cookies become two lines.
-    let notes: Vec<&str> = r.headers.get_all("x-note").map(|h| h.value.as_str()).collect();
+    let notes: Vec<&str> = r
+        .headers
+        .get_all("x-note")
+        .map(|h| h.value.as_str())
+        .collect();
     assert_eq!(notes, ["a", "Set-Cookie: evil=1"]);
-    let cookies: Vec<&str> = r.headers.get_all("set-cookie").map(|h| h.value.as_str()).collect();
+    let cookies: Vec<&str> = r
+        .headers
+        .get_all("set-cookie")
+        .map(|h| h.value.as_str())
+        .collect();
     assert_eq!(cookies.len(), 2);
     assert!(cookies.iter().all(|c| !c.starts_with("evil")));
     assert_eq!(r.headers.get("x-nul"), Some("xy"));
@@ -152,19 +194,39 @@ fn report_only_mode_adds_only_the_report_only_csp() {
     let text = "HTTP/1.1 200 OK\r\nServer: Werkzeug/3.1\r\nContent-Type: text/html\r\nSet-Cookie: session=1\r\n\r\n<script nonce=site>a()</script><script>b()</script>";
     let mut r = response(text);
     let before = r.clone();
-    let e = enforce_with(&mut r, None, &Policy::default(), Mode::ReportOnly, &mut fixed("RO"));
+    let e = enforce_with(
+        &mut r,
+        None,
+        &Policy::default(),
+        Mode::ReportOnly,
+        &mut fixed("RO"),
+    );
     assert_eq!(e.mode, Mode::ReportOnly);
     let applied: Vec<_> = e.changes.iter().filter(|c| c.applied).collect();
-    assert!(applied.iter().any(|c| c.header.as_deref() == Some("Content-Security-Policy-Report-Only")));
-    assert!(e.changes.iter().any(|c| !c.applied && c.header.as_deref() == Some("Server")));
+    assert!(applied
+        .iter()
+        .any(|c| c.header.as_deref() == Some("Content-Security-Policy-Report-Only")));
+    assert!(e
+        .changes
+        .iter()
+        .any(|c| !c.applied && c.header.as_deref() == Some("Server")));
     assert_eq!(r.headers.get("server"), before.headers.get("server"));
     assert_eq!(r.headers.get("set-cookie"), Some("session=1"));
     assert!(r.headers.get("content-security-policy").is_none());
-    let ro = r.headers.get("content-security-policy-report-only").unwrap();
-    assert!(ro.contains("'nonce-RO'") && ro.contains("report-uri /__headwarden/csp-report"), "{ro}");
+    let ro = r
+        .headers
+        .get("content-security-policy-report-only")
+        .unwrap();
+    assert!(
+        ro.contains("'nonce-RO'") && ro.contains("report-uri /__headwarden/csp-report"),
+        "{ro}"
+    );
     // The site's own nonce stays (its enforced CSP may expect it); others get ours.
     let body = String::from_utf8(r.body.unwrap()).unwrap();
-    assert_eq!(body, "<script nonce=site>a()</script><script nonce=\"RO\">b()</script>");
+    assert_eq!(
+        body,
+        "<script nonce=site>a()</script><script nonce=\"RO\">b()</script>"
+    );
 }
 
 #[test]
@@ -176,12 +238,22 @@ fn a_second_pass_only_renews_the_nonce() {
     let once = r.clone();
     let changes = enforce(&mut r, None, &policy, &mut fixed("BBBB"));
     assert!(
-        changes.iter().all(|c| matches!(c.action, Action::ReplaceHeader | Action::RewriteBody)),
+        changes
+            .iter()
+            .all(|c| matches!(c.action, Action::ReplaceHeader | Action::RewriteBody)),
         "{changes:#?}"
     );
     let swap = |s: &str| s.replace("BBBB", "AAAA");
-    let again: Vec<(String, String)> = r.headers.iter().map(|h| (h.name.clone(), swap(&h.value))).collect();
-    let first: Vec<(String, String)> = once.headers.iter().map(|h| (h.name.clone(), h.value.clone())).collect();
+    let again: Vec<(String, String)> = r
+        .headers
+        .iter()
+        .map(|h| (h.name.clone(), swap(&h.value)))
+        .collect();
+    let first: Vec<(String, String)> = once
+        .headers
+        .iter()
+        .map(|h| (h.name.clone(), h.value.clone()))
+        .collect();
     assert_eq!(again, first);
     assert_eq!(
         swap(&String::from_utf8(r.body.unwrap()).unwrap()),
@@ -200,19 +272,38 @@ fn cookies_are_hardened_not_weakened_and_never_dropped() {
         Set-Cookie: gone=; Max-Age=0\r\n\r\n";
     let mut r = response(text);
     enforce(&mut r, None, &Policy::default(), &mut fixed("N"));
-    let cookies: Vec<&str> = r.headers.get_all("set-cookie").map(|h| h.value.as_str()).collect();
+    let cookies: Vec<&str> = r
+        .headers
+        .get_all("set-cookie")
+        .map(|h| h.value.as_str())
+        .collect();
     assert_eq!(cookies.len(), 6);
-    assert_eq!(cookies[0], "session=abc; SameSite=Strict; HttpOnly; Secure", "Strict kept");
-    assert_eq!(cookies[1], "theme=dark; Secure; SameSite=Lax", "scripts may read it: no HttpOnly");
-    assert_eq!(cookies[2], "csrftoken=t; Secure; SameSite=Lax; Max-Age=31536000");
-    assert!(cookies[3].ends_with("HttpOnly; SameSite=Lax; Max-Age=31536000"), "{}", cookies[3]);
-    assert_eq!(cookies[4], "__Host-id=1; Secure; HttpOnly; SameSite=Lax; Path=/");
+    assert_eq!(
+        cookies[0], "session=abc; SameSite=Strict; HttpOnly; Secure",
+        "Strict kept"
+    );
+    assert_eq!(
+        cookies[1], "theme=dark; Secure; SameSite=Lax",
+        "scripts may read it: no HttpOnly"
+    );
+    assert_eq!(
+        cookies[2],
+        "csrftoken=t; Secure; SameSite=Lax; Max-Age=31536000"
+    );
+    assert!(
+        cookies[3].ends_with("HttpOnly; SameSite=Lax; Max-Age=31536000"),
+        "{}",
+        cookies[3]
+    );
+    assert_eq!(cookies[4], "__Host-id=1; Secure; SameSite=Lax; Path=/");
     assert!(cookies[5].starts_with("gone=; Max-Age=0"), "{}", cookies[5]);
 }
 
 #[test]
 fn over_plain_http_hsts_goes_and_secure_is_not_added() {
-    let mut r = response("HTTP/1.1 200 OK\r\nStrict-Transport-Security: max-age=5\r\nSet-Cookie: sid=1\r\n\r\n");
+    let mut r = response(
+        "HTTP/1.1 200 OK\r\nStrict-Transport-Security: max-age=5\r\nSet-Cookie: sid=1\r\n\r\n",
+    );
     let request = Request {
         method: Some("GET".into()),
         url: Some("http://example.com/".into()),
@@ -220,7 +311,10 @@ fn over_plain_http_hsts_goes_and_secure_is_not_added() {
     };
     enforce(&mut r, Some(&request), &Policy::default(), &mut fixed("N"));
     assert!(r.headers.get("strict-transport-security").is_none());
-    assert_eq!(r.headers.get("set-cookie"), Some("sid=1; HttpOnly; SameSite=Lax"));
+    assert_eq!(
+        r.headers.get("set-cookie"),
+        Some("sid=1; HttpOnly; SameSite=Lax")
+    );
 }
 
 #[test]
@@ -238,7 +332,10 @@ fn sensitive_paths_get_no_store() {
         ..Default::default()
     };
     enforce(&mut other, Some(&home), &Policy::default(), &mut fixed("N"));
-    assert_eq!(other.headers.get("cache-control"), Some("public, max-age=600"));
+    assert_eq!(
+        other.headers.get("cache-control"),
+        Some("public, max-age=600")
+    );
 }
 
 #[test]
@@ -252,7 +349,10 @@ fn streaming_and_whole_body_rewrites_agree() {
     };
     let body = b"<html><head><meta http-equiv=content-security-policy content=\"x\"><style>a{}</style></head><body><script\n src=/x.js></script><p>text</p><script>if (a < b && c > d) {}</script></body></html>";
     let (whole, stats) = rewrite_html(body, &options).unwrap();
-    assert_eq!((stats.scripts, stats.styles, stats.meta_csp_removed), (2, 1, 1));
+    assert_eq!(
+        (stats.scripts, stats.styles, stats.meta_csp_removed),
+        (2, 1, 1)
+    );
     for size in [1, 2, 7, 64] {
         let mut streamed = Vec::new();
         let mut rw = NonceRewriter::new(options.clone(), |c: &[u8]| streamed.extend_from_slice(c));
@@ -291,7 +391,9 @@ fn the_reader_and_the_rewriter_see_the_same_scripts() {
         let (rewritten, stats) = rewrite_html(&body, &options).unwrap();
         assert_eq!(stats.scripts, read, "{}", String::from_utf8_lossy(&body));
         let after = Document::scan(&rewritten);
-        assert!(after.elements("script").all(|s| s.attr("nonce") == Some("CMP")));
+        assert!(after
+            .elements("script")
+            .all(|s| s.attr("nonce") == Some("CMP")));
     }
 }
 
@@ -307,7 +409,11 @@ fn responses_print_in_curl_form() {
     // What enforce prints reads back as the same response.
     let mut e = response("HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: 18\r\n\r\n<script>1</script>");
     enforce(&mut e, None, &Policy::default(), &mut fixed("N"));
-    let back = parse(&e.to_curl_bytes()).unwrap().exchanges.remove(0).response;
+    let back = parse(&e.to_curl_bytes())
+        .unwrap()
+        .exchanges
+        .remove(0)
+        .response;
     assert_eq!(back.body, e.body);
     assert_eq!(back.headers.len(), e.headers.len());
 }
@@ -324,15 +430,28 @@ fn suggest_keeps_what_the_site_does_better() {
     assert!(hsts.preload && hsts.max_age == 63_072_000);
     assert_eq!(p.referrer.as_ref().unwrap().policy, "no-referrer");
     let csp = p.csp.as_ref().unwrap();
-    assert_eq!(csp.directives["img-src"], "'self' data: https: https://img.example");
-    assert_eq!(csp.directives["script-src"], "'strict-dynamic'", "no host allowlist for scripts");
+    assert_eq!(
+        csp.directives["img-src"],
+        "'self' data: https: https://img.example"
+    );
+    assert_eq!(
+        csp.directives["script-src"], "'strict-dynamic'",
+        "no host allowlist for scripts"
+    );
     assert_eq!(csp.directives["frame-ancestors"], "'none'");
-    assert_eq!(p.cookie_rule("widget").unwrap().same_site, Some(headwarden_core::policy::SameSite::None));
+    assert_eq!(
+        p.cookie_rule("widget").unwrap().same_site,
+        Some(headwarden_core::policy::SameSite::None)
+    );
     assert!(p.removes_header("x-aspnet-version"));
     // It loads back, and enforcing it leaves nothing it covers.
     let back = Policy::from_toml_str(&p.to_toml_string()).unwrap();
     let mut ex = exchanges[0].clone();
     enforce(&mut ex.response, None, &back, &mut fixed("Zm9vYmFy"));
-    assert!(uncovered(&ex, &back).is_empty(), "{:#?}", uncovered(&ex, &back));
+    assert!(
+        uncovered(&ex, &back).is_empty(),
+        "{:#?}",
+        uncovered(&ex, &back)
+    );
     let _ = Scheme::Https;
 }

@@ -1,8 +1,7 @@
 //! Loading policies: presets, TOML and JSON, and errors that say where and what is allowed.
 
 use headwarden_core::policy::{
-    presets, schema, ErrorKind, LoadError, Location, NonceScripts, Policy, SameSite,
-    XFrameOptions,
+    presets, schema, ErrorKind, LoadError, Location, NonceScripts, Policy, SameSite, XFrameOptions,
 };
 
 fn err(text: &str) -> LoadError {
@@ -33,7 +32,10 @@ fn default_is_balanced_and_not_explicit() {
     assert_eq!(csp.directives["script-src"], "'strict-dynamic'");
     assert_eq!(csp.directives["frame-ancestors"], "'self'");
     assert_eq!(d.hsts.as_ref().unwrap().max_age, 31_536_000);
-    assert_eq!(d.frame.as_ref().unwrap().x_frame_options, XFrameOptions::SameOrigin);
+    assert_eq!(
+        d.frame.as_ref().unwrap().x_frame_options,
+        XFrameOptions::SameOrigin
+    );
     assert!(d.blocks_debugger() && d.hides_dev_server());
     assert!(d.removes_header("server") && d.removes_header("X-POWERED-BY"));
 }
@@ -45,14 +47,23 @@ fn presets_are_listed_and_distinct() {
     let strict = Policy::preset("strict").unwrap();
     let hsts = strict.hsts.as_ref().unwrap();
     assert!(hsts.preload && hsts.include_subdomains && hsts.max_age >= 63_072_000);
-    assert_eq!(strict.csp.as_ref().unwrap().nonce_scripts, NonceScripts::Marked);
-    assert_eq!(strict.cross_origin.as_ref().unwrap().resource.as_deref(), Some("same-origin"));
+    assert_eq!(
+        strict.csp.as_ref().unwrap().nonce_scripts,
+        NonceScripts::Marked
+    );
+    assert_eq!(
+        strict.cross_origin.as_ref().unwrap().resource.as_deref(),
+        Some("same-origin")
+    );
     let talisman = Policy::preset("flask-talisman").unwrap();
     assert_eq!(
         talisman.csp.as_ref().unwrap().header_value(None),
         "default-src 'self'; object-src 'none'"
     );
-    assert_eq!(talisman.hsts.as_ref().unwrap().header_value(), "max-age=31556926; includeSubDomains");
+    assert_eq!(
+        talisman.hsts.as_ref().unwrap().header_value(),
+        "max-age=31556926; includeSubDomains"
+    );
     assert!(talisman.cross_origin.is_none() && talisman.remove.is_none());
     assert!(Policy::preset("nope").is_none());
 }
@@ -72,7 +83,10 @@ fn a_file_overrides_its_preset() {
     let hsts = p.hsts.as_ref().unwrap();
     assert_eq!(hsts.max_age, 63_072_000);
     assert!(hsts.include_subdomains, "kept from the preset");
-    assert!(p.cross_origin.is_none(), "enabled = false turns the section off");
+    assert!(
+        p.cross_origin.is_none(),
+        "enabled = false turns the section off"
+    );
     let d = &p.csp.as_ref().unwrap().directives;
     assert_eq!(d["img-src"], "'self' https://cdn.example");
     assert!(!d.contains_key("font-src"));
@@ -97,13 +111,24 @@ fn unknown_keys_get_a_suggestion_and_the_allowed_list() {
     let msg = at(&e, 3, 1);
     assert!(msg.contains("unknown key `max_agee` in [hsts]"), "{msg}");
     assert!(msg.contains("did you mean `max_age`?"), "{msg}");
-    assert!(msg.contains("allowed: max_age, include_subdomains, preload"), "{msg}");
+    assert!(
+        msg.contains("allowed: max_age, include_subdomains, preload"),
+        "{msg}"
+    );
 
     let e = err("max_age = 1\n");
-    assert!(e.errors[0].message.contains("belongs in [hsts] or [[cookies]]"), "{e}");
+    assert!(
+        e.errors[0]
+            .message
+            .contains("belongs in [hsts] or [[cookies]]"),
+        "{e}"
+    );
 
     let e = err("[cookie]\npattern = \"*\"\n");
-    assert!(e.errors[0].message.contains("did you mean `cookies`"), "{e}");
+    assert!(
+        e.errors[0].message.contains("did you mean `cookies`"),
+        "{e}"
+    );
 }
 
 #[test]
@@ -118,20 +143,29 @@ fn wrong_types_and_values_say_what_is_allowed() {
     assert!(msg.contains("\"DENY\" or \"SAMEORIGIN\""), "{msg}");
 
     let e = err("[cross_origin]\nopener = \"same-orign\"\n");
-    assert!(e.errors[0].message.contains("did you mean \"same-origin\""), "{e}");
+    assert!(
+        e.errors[0].message.contains("did you mean \"same-origin\""),
+        "{e}"
+    );
 
     let e = err("[hsts]\nmax_age = -1\n");
     assert_eq!(e.errors[0].kind, ErrorKind::InvalidValue);
 
     let e = err("preset = \"balance\"\n");
-    assert!(e.errors[0].message.contains("did you mean \"balanced\""), "{e}");
+    assert!(
+        e.errors[0].message.contains("did you mean \"balanced\""),
+        "{e}"
+    );
 }
 
 #[test]
 fn contradictions_fail_at_load_time() {
     let e = err("[hsts]\nmax_age = 86400\ninclude_subdomains = true\npreload = true\n");
     assert_eq!(e.errors[0].kind, ErrorKind::Contradiction);
-    assert!(at(&e, 2, 1).contains("needs `hsts.max_age` >= 31536000"), "{e}");
+    assert!(
+        at(&e, 2, 1).contains("needs `hsts.max_age` >= 31536000"),
+        "{e}"
+    );
 
     let e = err("[hsts]\nmax_age = 31536000\npreload = true\n");
     assert!(e.errors[0].message.contains("include_subdomains"), "{e}");
@@ -141,10 +175,18 @@ fn contradictions_fail_at_load_time() {
     assert_eq!(e.errors[0].location, Some(Location { line: 3, column: 1 }));
 
     let e = err("preset = \"balanced\"\n[frame]\nx_frame_options = \"DENY\"\n");
-    assert!(e.errors[0].message.contains("contradicts frame-ancestors 'self'"), "{e}");
+    assert!(
+        e.errors[0]
+            .message
+            .contains("contradicts frame-ancestors 'self'"),
+        "{e}"
+    );
 
     let e = err("preset = \"balanced\"\n[remove]\nheaders = [\"Content-Security-Policy\"]\n");
-    assert!(e.errors[0].message.contains("which this policy also sets"), "{e}");
+    assert!(
+        e.errors[0].message.contains("which this policy also sets"),
+        "{e}"
+    );
 
     let e = err("[csp]\nnonce = false\n[csp.directives]\nscript-src = \"'strict-dynamic'\"\n");
     assert!(e.errors[0].message.contains("blocks every script"), "{e}");
@@ -199,7 +241,10 @@ fn json_policies_use_the_same_keys() {
 
 #[test]
 fn load_detects_the_syntax_and_takes_preset_names() {
-    assert_eq!(Policy::load(" strict\n").unwrap(), Policy::preset("strict").unwrap());
+    assert_eq!(
+        Policy::load(" strict\n").unwrap(),
+        Policy::preset("strict").unwrap()
+    );
     assert!(Policy::load("{\"content_type\": {\"nosniff\": true}}").is_ok());
     assert!(Policy::load("[content_type]\nnosniff = true").is_ok());
     let e = Policy::load("stict").unwrap_err();
@@ -211,7 +256,11 @@ fn load_detects_the_syntax_and_takes_preset_names() {
 #[test]
 fn every_error_is_reported_in_text_order() {
     let e = err("[hsts]\nmax_age = \"x\"\nfoo = 1\n[frame]\nx_frame_options = \"NO\"\n");
-    let lines: Vec<usize> = e.errors.iter().filter_map(|x| x.location.map(|l| l.line)).collect();
+    let lines: Vec<usize> = e
+        .errors
+        .iter()
+        .filter_map(|x| x.location.map(|l| l.line))
+        .collect();
     assert_eq!(lines, [2, 3, 5]);
     let rendered = e.render("site.toml");
     assert!(rendered.starts_with("site.toml:2:11: "), "{rendered}");
@@ -236,7 +285,10 @@ fn any_policy_round_trips_through_commented_toml_and_json() {
     .unwrap();
     let toml = p.to_toml_string();
     assert!(toml.contains("# Strict-Transport-Security"), "{toml}");
-    assert!(!toml.contains("preset ="), "a derived policy is written out in full");
+    assert!(
+        !toml.contains("preset ="),
+        "a derived policy is written out in full"
+    );
     let back = Policy::from_toml_str(&toml).unwrap_or_else(|e| panic!("{e}\n{toml}"));
     p.preset = None;
     assert_eq!(back, p);
@@ -262,12 +314,18 @@ fn covers_follows_the_sections() {
     ] {
         assert!(balanced.contains(&id), "balanced should cover {id}");
     }
-    assert!(!balanced.contains(&"corp-missing"), "balanced sends no CORP");
+    assert!(
+        !balanced.contains(&"corp-missing"),
+        "balanced sends no CORP"
+    );
     let strict = Policy::preset("strict").unwrap();
     assert!(strict.covers_rule("corp-missing"));
     assert!(strict.covers_rule("deprecated-x-xss-protection"));
     let talisman = Policy::preset("flask-talisman").unwrap();
-    assert!(!talisman.covers_rule("cookie-missing-secure"), "only the session cookie is hardened");
+    assert!(
+        !talisman.covers_rule("cookie-missing-secure"),
+        "only the session cookie is hardened"
+    );
     assert!(!talisman.covers_rule("csp-missing-base-uri"));
     assert!(Policy::from_toml_str("").unwrap().covers() == ["policy-mismatch"]);
 }
@@ -346,7 +404,10 @@ high_cap = "C"
     assert_eq!(p.scoring.critical, 50);
     assert_eq!(p.rate_limit[0].binding, "LOGIN_LIMITER");
     assert!(p.cookie_rule("remember_token").is_some());
-    assert!(p.cookie_rule("__Host-session").is_some(), "a renamed cookie keeps its rule");
+    assert!(
+        p.cookie_rule("__Host-session").is_some(),
+        "a renamed cookie keeps its rule"
+    );
     assert!(p.is_sensitive_path("/account/x?y") && !p.is_sensitive_path("/"));
     // Every key of the table is exercised above.
     let mut missing = Vec::new();

@@ -44,7 +44,12 @@ fn presets_validate_against_the_schema() {
                 .iter_errors(&instance)
                 .map(|e| format!("  at {}: {e}", e.instance_path()))
                 .collect();
-            assert!(errors.is_empty(), "preset {} ({what}):\n{}", p.name, errors.join("\n"));
+            assert!(
+                errors.is_empty(),
+                "preset {} ({what}):\n{}",
+                p.name,
+                errors.join("\n")
+            );
         }
     }
     // And the schema rejects what the loader rejects structurally.

@@ -326,11 +326,20 @@ impl Policy {
     }
 }
 
+/// Most policies whose combination [`PolicyList::blocked_by_another`] computes.
+pub const MAX_COMBINED_POLICIES: usize = 32;
+
 impl PolicyList {
     /// Whether a policy of the same disposition other than `me` blocks `what` for
     /// `target`: then a load that `me` allows is still refused (CSP3 §8.1: it must pass
     /// every policy).
+    ///
+    /// Past [`MAX_COMBINED_POLICIES`] policies the combination is not computed (each
+    /// policy is then judged alone), which keeps evaluation linear on absurd inputs.
     pub fn blocked_by_another(&self, me: usize, target: DirectiveId, what: &Allowance<'_>) -> bool {
+        if self.policies.len() > MAX_COMBINED_POLICIES {
+            return false;
+        }
         let Some(disposition) = self.policies.get(me).map(|p| p.disposition) else {
             return false;
         };

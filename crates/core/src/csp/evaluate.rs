@@ -4,6 +4,7 @@
 //! value — the entry point of the npm package's `checkCsp` and of the benchmark.
 
 use std::borrow::Cow;
+use std::collections::HashMap;
 use std::fmt::Write as _;
 
 use serde::Serialize;
@@ -231,19 +232,22 @@ impl CspFinding {
 /// Rendered nonce-based rewrites, one per policy.
 #[derive(Debug, Default)]
 pub struct FixCache {
-    strict: Vec<(usize, String)>,
+    strict: HashMap<usize, String>,
 }
 
 impl FixCache {
     fn strict(&mut self, list: &PolicyList, index: usize) -> Option<String> {
-        if let Some((_, s)) = self.strict.iter().find(|(i, _)| *i == index) {
+        if let Some(s) = self.strict.get(&index) {
             return Some(s.clone());
         }
         let s = strict_rewrite(list.policies.get(index)?);
-        self.strict.push((index, s.clone()));
+        self.strict.insert(index, s.clone());
         Some(s)
     }
 }
+
+/// Most values of one directive written out in a suggested policy.
+const MAX_REWRITE_VALUES: usize = 24;
 
 /// Whether a policy's scripts rely on a host/scheme/`'self'` allowlist.
 pub fn is_allowlist_based(policy: &Policy) -> bool {
@@ -284,11 +288,16 @@ pub fn strict_rewrite(policy: &Policy) -> String {
         {
             continue;
         }
-        let values: Vec<&str> = d
+        let mut values: Vec<&str> = d
             .values()
             .filter(|v| !v.value().duplicate && !matches!(v.value().kind, super::parse::ValueKind::Invalid(_)))
             .map(|v| v.text())
+            .take(MAX_REWRITE_VALUES + 1)
             .collect();
+        if values.len() > MAX_REWRITE_VALUES {
+            values.truncate(MAX_REWRITE_VALUES);
+            values.push("…");
+        }
         directives.push((id.as_str(), values));
     }
     let mut header = String::from("Content-Security-Policy: ");

@@ -2,6 +2,9 @@
 //! consumers: directives with their state, each source with its verdict, and the
 //! effective sources per fetch directive.
 
+use std::borrow::Cow;
+use std::collections::HashMap;
+
 use serde::Serialize;
 
 use crate::report::{shorten, Severity};
@@ -121,7 +124,18 @@ const EFFECTIVE_TARGETS: &[DirectiveId] = &[
 pub fn view(list: &PolicyList, findings: &[CspFinding]) -> Vec<PolicyView> {
     list.indexed()
         .map(|(pi, policy)| {
-            let mine: Vec<&CspFinding> = findings.iter().filter(|f| f.policy == Some(pi)).collect();
+            // Index this policy's findings by directive name and by source token, so the
+            // view stays linear in the number of findings.
+            let mut by_directive: HashMap<Cow<'_, str>, Vec<&CspFinding>> = HashMap::new();
+            let mut by_source: HashMap<u32, Vec<&CspFinding>> = HashMap::new();
+            for f in findings.iter().filter(|f| f.policy == Some(pi)) {
+                if let Some(name) = f.directive_name(list) {
+                    by_directive.entry(name).or_default().push(f);
+                }
+                if let Some(span) = f.source {
+                    by_source.entry(span.start).or_default().push(f);
+                }
+            }
             let directives = policy
                 .all_directives()
                 .map(|d| {
@@ -132,9 +146,6 @@ pub fn view(list: &PolicyList, findings: &[CspFinding]) -> Vec<PolicyView> {
                         DirectiveState::IgnoredInMeta => "ignored-in-meta",
                     };
                     let name = d.name().to_ascii_lowercase();
-                    let about_directive = |f: &&&CspFinding| {
-                        f.directive_name(list).as_deref() == Some(name.as_str())
-                    };
                     let mut rules: Vec<&'static str> = Vec::new();
                     let mut verdict = Verdict::Ok;
                     let token = d.directive().token;
@@ -142,7 +153,10 @@ pub fn view(list: &PolicyList, findings: &[CspFinding]) -> Vec<PolicyView> {
                         f.source
                             .is_some_and(|s| s.start >= token.start && s.end <= token.end)
                     };
-                    for f in mine.iter().filter(about_directive) {
+                    let about: &[&CspFinding] = by_directive
+                        .get(name.as_str())
+                        .map_or(&[], Vec::as_slice);
+                    for f in about {
                         if f.source.is_none() || in_token(f) {
                             if !rules.contains(&f.rule.id) {
                                 rules.push(f.rule.id);
@@ -176,7 +190,10 @@ pub fn view(list: &PolicyList, findings: &[CspFinding]) -> Vec<PolicyView> {
                                 ValueKind::Token => ("token", Verdict::Ok, None),
                                 ValueKind::Invalid(err) => ("invalid", Verdict::Invalid, Some(err.to_string())),
                             };
-                            for f in mine.iter().filter(|f| f.source == Some(value.span)) {
+                            let about: &[&CspFinding] = by_source
+                                .get(&value.span.start)
+                                .map_or(&[], Vec::as_slice);
+                            for f in about.iter().filter(|f| f.source == Some(value.span)) {
                                 if verdict != Verdict::Invalid {
                                     verdict = verdict.max(Verdict::of(f.severity));
                                 }

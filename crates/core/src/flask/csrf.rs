@@ -9,16 +9,16 @@ use crate::html::{Document, Tag};
 /// Field names that carry a CSRF token in common frameworks, compared ASCII-case-insensitively.
 /// Any name containing `csrf` or `xsrf` counts as well.
 pub const TOKEN_FIELDS: &[&str] = &[
-    "csrf_token",            // Flask-WTF, Flask-SeaSurf (`_csrf_token`)
-    "csrfmiddlewaretoken",   // Django
-    "_csrf",                 // Express csurf, Spring Security
-    "authenticity_token",    // Rails
+    "csrf_token",                 // Flask-WTF, Flask-SeaSurf (`_csrf_token`)
+    "csrfmiddlewaretoken",        // Django
+    "_csrf",                      // Express csurf, Spring Security
+    "authenticity_token",         // Rails
     "__requestverificationtoken", // ASP.NET
-    "_token",                // Laravel
+    "_token",                     // Laravel
     "anticsrf",
-    "__csrf_magic",          // PHP csrf-magic
-    "form_key",              // Magento
-    "_wpnonce",              // WordPress
+    "__csrf_magic", // PHP csrf-magic
+    "form_key",     // Magento
+    "_wpnonce",     // WordPress
     "nonce",
 ];
 
@@ -61,12 +61,17 @@ pub fn unprotected_forms(doc: &Document, page_host: Option<&str>) -> Vec<Unprote
             continue;
         }
         let next_form = forms.get(n + 1).map_or(text.len(), |(_, t)| t.offset);
-        let end = find_form_end(doc, form.offset).unwrap_or(text.len()).min(next_form);
+        let end = find_form_end(doc, form.offset)
+            .unwrap_or(text.len())
+            .min(next_form);
         let id = form.attr("id");
         let mut fields = Vec::new();
         let mut protected = false;
         for (i, tag) in doc.tags.iter().enumerate() {
-            if !matches!(tag.name.as_str(), "input" | "button" | "select" | "textarea") {
+            if !matches!(
+                tag.name.as_str(),
+                "input" | "button" | "select" | "textarea"
+            ) {
                 continue;
             }
             let inside = i > index && tag.offset < end;
@@ -154,7 +159,8 @@ fn find_ci(hay: &[u8], needle: &[u8]) -> Option<usize> {
     let mut start = 0;
     while let Some(p) = memchr::memchr(b'<', &hay[start..]) {
         let at = start + p;
-        if hay.len() - at >= needle.len() && hay[at..at + needle.len()].eq_ignore_ascii_case(needle) {
+        if hay.len() - at >= needle.len() && hay[at..at + needle.len()].eq_ignore_ascii_case(needle)
+        {
             return Some(at);
         }
         start = at + 1;
@@ -185,7 +191,12 @@ mod tests {
         assert_eq!(found.len(), 1);
         assert_eq!(found[0].action, "/form-no-csrf");
         assert_eq!(found[0].fields, ["email"]);
-        for protected in ["flask-gunicorn-index.http", "django-runserver-index.http", "django-runserver-500.http", "flask-dev-boom.http"] {
+        for protected in [
+            "flask-gunicorn-index.http",
+            "django-runserver-index.http",
+            "django-runserver-500.http",
+            "flask-dev-boom.http",
+        ] {
             let doc = Document::scan(fixture_body(protected).as_bytes());
             assert!(unprotected_forms(&doc, None).is_empty(), "{protected}");
         }
@@ -203,17 +214,32 @@ mod tests {
         // `form="id"` links a field from outside.
         assert!(scan("<form id=f method=post></form><input form=f name=_csrf value=1>").is_empty());
         // Unclosed form runs to the next form.
-        assert_eq!(scan("<form method=post><input name=a><form method=post><input name=authenticity_token>").len(), 1);
+        assert_eq!(
+            scan(
+                "<form method=post><input name=a><form method=post><input name=authenticity_token>"
+            )
+            .len(),
+            1
+        );
         // `</form>` inside a script does not close the form.
-        assert!(scan("<form method=post><script>x='</form>'</script><input name=csrfmiddlewaretoken></form>").is_empty());
+        assert!(scan(
+            "<form method=post><script>x='</form>'</script><input name=csrfmiddlewaretoken></form>"
+        )
+        .is_empty());
     }
 
     #[test]
     fn get_forms_and_external_actions_are_skipped() {
         assert!(scan("<form action=/search><input name=q></form>").is_empty());
         assert!(scan("<form method=get><input name=q></form>").is_empty());
-        assert!(scan("<form method=post action=https://dpaste.com/><input name=content></form>").is_empty());
-        assert_eq!(scan("<form method=post action=https://shop.example/buy><input name=sku></form>").len(), 1);
+        assert!(
+            scan("<form method=post action=https://dpaste.com/><input name=content></form>")
+                .is_empty()
+        );
+        assert_eq!(
+            scan("<form method=post action=https://shop.example/buy><input name=sku></form>").len(),
+            1
+        );
         assert!(unprotected_forms(
             &Document::scan(b"<form method=post action=https://shop.example/buy></form>"),
             None
@@ -223,10 +249,21 @@ mod tests {
 
     #[test]
     fn token_names() {
-        for name in ["csrf_token", "csrfmiddlewaretoken", "_csrf", "authenticity_token", "__RequestVerificationToken", "X-XSRF-TOKEN", "_token"] {
+        for name in [
+            "csrf_token",
+            "csrfmiddlewaretoken",
+            "_csrf",
+            "authenticity_token",
+            "__RequestVerificationToken",
+            "X-XSRF-TOKEN",
+            "_token",
+        ] {
             assert!(is_token_field(name), "{name}");
         }
         assert!(!is_token_field("email"));
-        assert_eq!(url_host("https://user@shop.example:8443/x?y"), Some("shop.example:8443"));
+        assert_eq!(
+            url_host("https://user@shop.example:8443/x?y"),
+            Some("shop.example:8443")
+        );
     }
 }

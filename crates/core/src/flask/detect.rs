@@ -295,7 +295,9 @@ fn find_at_word(line: &str) -> Option<usize> {
     for i in memmem::find_iter(bytes, b"at ") {
         let boundary = match i.checked_sub(1).and_then(|p| bytes.get(p)) {
             None => true,
-            Some(&b) => !b.is_ascii_alphanumeric() || (b == b'n' && i >= 2 && bytes[i - 2] == b'\\'),
+            Some(&b) => {
+                !b.is_ascii_alphanumeric() || (b == b'n' && i >= 2 && bytes[i - 2] == b'\\')
+            }
         };
         if boundary {
             found = Some(i + 3);
@@ -335,7 +337,10 @@ fn line_bounds(body: &str, at: usize) -> (usize, usize) {
             break;
         }
     }
-    (ceil_char_boundary(body, start), floor_char_boundary(body, end))
+    (
+        ceil_char_boundary(body, start),
+        floor_char_boundary(body, end),
+    )
 }
 
 fn ceil_char_boundary(s: &str, mut i: usize) -> usize {
@@ -405,7 +410,10 @@ const DEFAULT_PAGES: &[(&str, &str)] = &[
     ("Apache httpd", "Apache2 Ubuntu Default Page"),
     ("Apache httpd", "Test Page for the Apache HTTP Server"),
     ("Apache httpd", "Apache HTTP Server Test Page powered by"),
-    ("Apache httpd", "<html><body><h1>It works!</h1></body></html>"),
+    (
+        "Apache httpd",
+        "<html><body><h1>It works!</h1></body></html>",
+    ),
     ("Caddy", "<title>Caddy works!</title>"),
     ("Caddy", "Caddy web server"),
     ("IIS", "<title>IIS Windows Server</title>"),
@@ -441,8 +449,8 @@ pub fn server_status_page(body: &str) -> Option<StatusPage> {
     if find(head, "<title>Apache Status</title>").is_some()
         || find(head, "Apache Server Status for").is_some()
     {
-        let extended = find(body, "<th>Client</th>").is_some()
-            && find(body, "<th>Request</th>").is_some();
+        let extended =
+            find(body, "<th>Client</th>").is_some() && find(body, "<th>Request</th>").is_some();
         return Some(StatusPage {
             module: "Apache mod_status",
             extended,
@@ -509,9 +517,8 @@ fn find_ci(hay: &str, needle: &str) -> Option<usize> {
     if h.len() < n.len() {
         return None;
     }
-    (0..=h.len() - n.len()).find(|&i| {
-        h[i].eq_ignore_ascii_case(first) && h[i..i + n.len()].eq_ignore_ascii_case(n)
-    })
+    (0..=h.len() - n.len())
+        .find(|&i| h[i].eq_ignore_ascii_case(first) && h[i..i + n.len()].eq_ignore_ascii_case(n))
 }
 
 fn starts_with_ci(s: &str, prefix: &str) -> bool {
@@ -533,7 +540,11 @@ mod tests {
         let console = werkzeug_debugger(&fixture_body("flask-dev-console.http")).unwrap();
         assert!(console.console_mode);
         assert!(console.evalex);
-        for quiet in ["flask-gunicorn-boom.http", "flask-dev-index.http", "django-runserver-500.http"] {
+        for quiet in [
+            "flask-gunicorn-boom.http",
+            "flask-dev-index.http",
+            "django-runserver-500.http",
+        ] {
             assert_eq!(werkzeug_debugger(&fixture_body(quiet)), None, "{quiet}");
         }
     }
@@ -548,14 +559,21 @@ mod tests {
             django_debug_page(&fixture_body("django-runserver-500.http")),
             Some(DjangoDebugPage::ServerError)
         );
-        assert_eq!(django_debug_page(&fixture_body("django-runserver-index.http")), None);
+        assert_eq!(
+            django_debug_page(&fixture_body("django-runserver-index.http")),
+            None
+        );
     }
 
     #[test]
     fn stack_traces_in_each_language() {
         let py = stack_trace(&fixture_body("flask-dev-boom.http")).unwrap();
         assert_eq!(py.language, "Python");
-        assert!(py.frame.contains("/site-packages/flask/app.py"), "{}", py.frame);
+        assert!(
+            py.frame.contains("/site-packages/flask/app.py"),
+            "{}",
+            py.frame
+        );
         let dj = stack_trace(&fixture_body("django-runserver-500.http")).unwrap();
         assert_eq!(dj.language, "Python");
         let express = "<pre>Error: boom<br> &nbsp; &nbsp;at Layer.handle [as handle_request] (/app/node_modules/express/lib/router/layer.js:95:5)<br> &nbsp; &nbsp;at next (/app/node_modules/express/lib/router/route.js:149:13)</pre>";
@@ -589,23 +607,42 @@ mod tests {
             assert_eq!(stack_trace(&fixture_body(quiet)), None, "{quiet}");
         }
         // Prose that merely mentions files is not a trace.
-        assert_eq!(stack_trace("Look at app.js: 3 lines. File \"x\", in a box."), None);
+        assert_eq!(
+            stack_trace("Look at app.js: 3 lines. File \"x\", in a box."),
+            None
+        );
     }
 
     #[test]
     fn default_pages_and_status_pages() {
-        assert_eq!(default_server_page(&fixture_body("nginx-default.http")).unwrap().server, "nginx");
         assert_eq!(
-            default_server_page(&fixture_body("apache-default.http")).unwrap().server,
+            default_server_page(&fixture_body("nginx-default.http"))
+                .unwrap()
+                .server,
+            "nginx"
+        );
+        assert_eq!(
+            default_server_page(&fixture_body("apache-default.http"))
+                .unwrap()
+                .server,
             "Apache httpd"
         );
-        assert_eq!(default_server_page(&fixture_body("flask-dev-index.http")), None);
+        assert_eq!(
+            default_server_page(&fixture_body("flask-dev-index.http")),
+            None
+        );
         let status = server_status_page(&fixture_body("apache-server-status.http")).unwrap();
         assert_eq!(status.module, "Apache mod_status");
         assert!(status.extended);
-        assert_eq!(server_status_page(&fixture_body("apache-default.http")), None);
+        assert_eq!(
+            server_status_page(&fixture_body("apache-default.http")),
+            None
+        );
         let stub = "Active connections: 2 \nserver accepts handled requests\n 10 10 20 \nReading: 0 Writing: 1 Waiting: 1 \n";
-        assert_eq!(server_status_page(stub).unwrap().module, "nginx stub_status");
+        assert_eq!(
+            server_status_page(stub).unwrap().module,
+            "nginx stub_status"
+        );
     }
 
     #[test]

@@ -62,3 +62,48 @@ pub(crate) mod testdata {
             .unwrap_or_else(|| panic!("no fixture cookie {name}"))
     }
 }
+
+#[cfg(test)]
+mod no_panic {
+    //! Every reader of this module takes arbitrary input without panicking.
+
+    use proptest::prelude::*;
+
+    fn exercise(s: &str) {
+        let _ = super::decode_flask_session(s);
+        let _ = super::SignedCookie::parse(s);
+        let _ = super::audit_secret(s, [&b"dev"[..]].into_iter());
+        let _ = super::wordlist::parse_line(s.as_bytes());
+        let _ = super::detect::werkzeug_debugger(s);
+        let _ = super::detect::django_debug_page(s);
+        let _ = super::detect::stack_trace(s);
+        let _ = super::detect::default_server_page(s);
+        let _ = super::detect::server_status_page(s);
+        let doc = crate::html::Document::scan(s.as_bytes());
+        let _ = super::csrf::unprotected_forms(&doc, Some("a.example"));
+        let _ = super::SessionCookie::examine(
+            "session",
+            s,
+            super::view::CookieSource::Cookie,
+            s,
+            false,
+        );
+    }
+
+    proptest! {
+        #[test]
+        fn arbitrary_text(s in "\\PC{0,200}") {
+            exercise(&s);
+        }
+
+        #[test]
+        fn cookie_like_text(s in "[.]?[A-Za-z0-9_\\-é|%:s.]{0,80}") {
+            exercise(&s);
+        }
+
+        #[test]
+        fn trace_like_text(s in "(at |File \"|\\.js:|\\.php|\\.rb:|\\.go:|\\.java:|\\.cs:line |<br>|\\\\n|\n|[0-9]|[()/:é ]){0,60}") {
+            exercise(&s);
+        }
+    }
+}

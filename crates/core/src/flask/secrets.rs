@@ -168,7 +168,10 @@ impl SignedCookie {
 
     fn parse_express(value: &str) -> Option<SignedCookie> {
         let decoded;
-        let value = if value.len() >= 4 && value[..4].eq_ignore_ascii_case("s%3a") {
+        let value = if value
+            .get(..4)
+            .is_some_and(|p| p.eq_ignore_ascii_case("s%3a"))
+        {
             decoded = percent_decode(value)?;
             decoded.as_str()
         } else {
@@ -307,12 +310,12 @@ fn precomputed_flask() -> &'static [Sha1Hmac] {
 
 fn precomputed_remember() -> &'static [Hmac<Sha512>] {
     static KEYED: OnceLock<Vec<Hmac<Sha512>>> = OnceLock::new();
-    KEYED.get_or_init(|| keyed_all::<Hmac<Sha512>>())
+    KEYED.get_or_init(keyed_all::<Hmac<Sha512>>)
 }
 
 fn precomputed_express() -> &'static [Hmac<Sha256>] {
     static KEYED: OnceLock<Vec<Hmac<Sha256>>> = OnceLock::new();
-    KEYED.get_or_init(|| keyed_all::<Hmac<Sha256>>())
+    KEYED.get_or_init(keyed_all::<Hmac<Sha256>>)
 }
 
 fn keyed_all<M: Mac + hmac::digest::KeyInit>() -> Vec<M> {
@@ -344,7 +347,10 @@ pub fn flask_sign(secret: &[u8], message: &[u8]) -> String {
 /// assert_eq!(found.value, b"dev");
 /// assert_eq!(found.index, 1);
 /// ```
-pub fn audit_secret<'a>(cookie: &str, candidates: impl Iterator<Item = &'a [u8]>) -> Option<Secret> {
+pub fn audit_secret<'a>(
+    cookie: &str,
+    candidates: impl Iterator<Item = &'a [u8]>,
+) -> Option<Secret> {
     let signed = SignedCookie::parse(cookie)?;
     let (index, value) = signed.find(candidates)?;
     Some(Secret {
@@ -412,8 +418,7 @@ fn cache_put(key: &str, value: &Option<Secret>) {
 
 fn is_base64url(s: &str) -> bool {
     !s.is_empty()
-        && s
-            .bytes()
+        && s.bytes()
             .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
 }
 
@@ -479,7 +484,9 @@ mod tests {
             let cookie = c["cookie"].as_str().unwrap();
             let signed = SignedCookie::parse(cookie).unwrap();
             let key = secret_of(&c).or_else(|| {
-                c["key_for_verification"].as_str().map(|s| s.as_bytes().to_vec())
+                c["key_for_verification"]
+                    .as_str()
+                    .map(|s| s.as_bytes().to_vec())
             });
             let key = key.unwrap_or_else(|| panic!("{} has no key", c["name"]));
             assert!(signed.verify(&key), "{}", c["name"]);
@@ -510,7 +517,10 @@ mod tests {
     fn audit_secret_works_for_each_kind() {
         let dev = fixture_cookie("flask-dev-simple");
         let hit = audit_secret(&dev, [&b"a"[..], b"dev"].into_iter()).unwrap();
-        assert_eq!((hit.kind, hit.index, hit.value.as_slice()), (SignedKind::FlaskSession, 1, &b"dev"[..]));
+        assert_eq!(
+            (hit.kind, hit.index, hit.value.as_slice()),
+            (SignedKind::FlaskSession, 1, &b"dev"[..])
+        );
         assert_eq!(hit.display(), "dev");
         let remember = fixture_cookie("remember-dev");
         let hit = audit_secret(&remember, [&b"dev"[..]].into_iter()).unwrap();
@@ -520,7 +530,10 @@ mod tests {
         let hit = audit_secret(&sid, [&b"x"[..], b"keyboard cat"].into_iter()).unwrap();
         assert_eq!(hit.kind, SignedKind::ExpressSession);
         assert_eq!(audit_secret(&sid, [&b"x"[..]].into_iter()), None);
-        assert_eq!(audit_secret("not-a-cookie", [&b"dev"[..]].into_iter()), None);
+        assert_eq!(
+            audit_secret("not-a-cookie", [&b"dev"[..]].into_iter()),
+            None
+        );
     }
 
     #[test]
@@ -567,6 +580,8 @@ mod tests {
             "s:abc.short",
             "s%3Aabc.%ZZ",
             "a.b.c",
+            "s%\u{e9}abc",
+            "\u{e9}\u{e9}|x",
         ] {
             assert_eq!(SignedCookie::parse(value), None, "{value}");
         }

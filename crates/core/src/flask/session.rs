@@ -229,7 +229,8 @@ pub fn inflate_bounded(data: &[u8], limit: usize) -> Result<Vec<u8>, SessionErro
 pub fn iso8601(seconds: u64) -> Option<String> {
     let seconds = i64::try_from(seconds).ok()?;
     let at = time::OffsetDateTime::from_unix_timestamp(seconds).ok()?;
-    at.format(&time::format_description::well_known::Rfc3339).ok()
+    at.format(&time::format_description::well_known::Rfc3339)
+        .ok()
 }
 
 /// Flask's JSON tags (`flask.json.tag`): each is a one-key object.
@@ -284,7 +285,9 @@ fn untag_one(tag: &str, inner: Value, tagged: &mut bool) -> Value {
         },
         (TAG_MARKUP, Value::String(s)) => Value::String(s),
         (TAG_UUID, Value::String(hex)) => Value::String(format_uuid(&hex).unwrap_or(hex)),
-        (TAG_DATETIME, Value::String(date)) => Value::String(http_date_to_iso(&date).unwrap_or(date)),
+        (TAG_DATETIME, Value::String(date)) => {
+            Value::String(http_date_to_iso(&date).unwrap_or(date))
+        }
         (TAG_DICT, Value::Object(map)) => {
             // `{" di": {"key__": value}}` stands for `{"key": value}` where `key` is a tag.
             let mut out = Map::new();
@@ -347,9 +350,10 @@ fn format_uuid(hex: &str) -> Option<String> {
 
 /// Flask writes datetimes as HTTP dates (`Mon, 23 Nov 2026 13:14:09 GMT`).
 fn http_date_to_iso(date: &str) -> Option<String> {
-    let at = time::OffsetDateTime::parse(date, &time::format_description::well_known::Rfc2822)
-        .ok()?;
-    at.format(&time::format_description::well_known::Rfc3339).ok()
+    let at =
+        time::OffsetDateTime::parse(date, &time::format_description::well_known::Rfc2822).ok()?;
+    at.format(&time::format_description::well_known::Rfc3339)
+        .ok()
 }
 
 /// How sensitive a value kept in a readable session is.
@@ -407,7 +411,10 @@ fn walk(value: &Value, path: &mut String, out: &mut Vec<SensitiveEntry>) {
                 }
                 path.push_str(key);
                 let by_key = classify_key(key).filter(|_| !is_empty_value(v));
-                let by_value = v.as_str().filter(|s| looks_like_email(s)).map(|_| Sensitivity::PersonalData);
+                let by_value = v
+                    .as_str()
+                    .filter(|s| looks_like_email(s))
+                    .map(|_| Sensitivity::PersonalData);
                 if let Some(kind) = by_key.max(by_value) {
                     out.push(SensitiveEntry {
                         path: path.clone(),
@@ -492,9 +499,9 @@ fn looks_like_email(s: &str) -> bool {
     };
     !local.is_empty()
         && !domain.contains('@')
-        && domain
-            .rsplit_once('.')
-            .is_some_and(|(host, tld)| !host.is_empty() && tld.len() >= 2 && tld.chars().all(|c| c.is_ascii_alphabetic()))
+        && domain.rsplit_once('.').is_some_and(|(host, tld)| {
+            !host.is_empty() && tld.len() >= 2 && tld.chars().all(|c| c.is_ascii_alphabetic())
+        })
 }
 
 #[cfg(test)]

@@ -13,7 +13,13 @@ use sha1::{Digest, Sha1};
 type Block = GenericArray<u8, U64>;
 
 const BLOCK: usize = 64;
-const IV: [u32; 5] = [0x6745_2301, 0xEFCD_AB89, 0x98BA_DCFE, 0x1032_5476, 0xC3D2_E1F0];
+const IV: [u32; 5] = [
+    0x6745_2301,
+    0xEFCD_AB89,
+    0x98BA_DCFE,
+    0x1032_5476,
+    0xC3D2_E1F0,
+];
 
 /// The inner and outer SHA-1 states of an HMAC key.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -85,7 +91,7 @@ impl PaddedMessage {
         bytes[padded_len - 8..].copy_from_slice(&total_bits.to_be_bytes());
         let blocks = bytes
             .chunks_exact(BLOCK)
-            .map(|c| Block::clone_from_slice(c))
+            .map(Block::clone_from_slice)
             .collect();
         PaddedMessage { blocks }
     }
@@ -128,7 +134,12 @@ mod tests {
             for len in [0, 1, 54, 55, 56, 63, 64, 65, 119, 120, 200, 1000] {
                 let message: Vec<u8> = (0..len).map(|i| (i * 31 % 251) as u8).collect();
                 let ours = Sha1Hmac::new(key).mac(&PaddedMessage::new(&message));
-                assert_eq!(ours, reference(key, &message), "key {} msg {len}", key.len());
+                assert_eq!(
+                    ours,
+                    reference(key, &message),
+                    "key {} msg {len}",
+                    key.len()
+                );
             }
         }
     }

@@ -86,14 +86,22 @@ pub const MAX_SESSION_COOKIES: usize = 16;
 
 impl SessionCookie {
     /// Classifies and decodes one cookie; `None` when it is not a session cookie.
-    pub fn examine(name: &str, value: &str, source: CookieSource, header_value: &str, audit: bool) -> Option<SessionCookie> {
+    pub fn examine(
+        name: &str,
+        value: &str,
+        source: CookieSource,
+        header_value: &str,
+        audit: bool,
+    ) -> Option<SessionCookie> {
         let value = value.trim();
         if value.is_empty() {
             return None; // a deletion (`session=; Expires=…1970`)
         }
         let signed = SignedCookie::parse(value);
         let (kind, decoded) = match signed.as_ref().map(SignedCookie::kind) {
-            Some(SignedKind::FlaskSession) => (SessionKind::Flask, Some(decode_flask_session(value))),
+            Some(SignedKind::FlaskSession) => {
+                (SessionKind::Flask, Some(decode_flask_session(value)))
+            }
             Some(kind) => (kind.into(), None),
             None => match decode_flask_session(value) {
                 // Signed with another digest: readable, not auditable.
@@ -131,7 +139,9 @@ impl SessionCookie {
                 .value
                 .rsplit_once('|')
                 .map(|(id, _)| serde_json::json!({ "user_id": id })),
-            SessionKind::Express => express_session_id(&self.value).map(|id| serde_json::json!({ "session_id": id })),
+            SessionKind::Express => {
+                express_session_id(&self.value).map(|id| serde_json::json!({ "session_id": id }))
+            }
             SessionKind::Opaque => None,
         };
         SessionView {
@@ -143,7 +153,12 @@ impl SessionCookie {
             size: self.value.len(),
             compressed: flask.map(|s| s.compressed),
             sensitive_keys: flask
-                .map(|s| sensitive_entries(&s.payload).into_iter().map(|e| e.path).collect())
+                .map(|s| {
+                    sensitive_entries(&s.payload)
+                        .into_iter()
+                        .map(|e| e.path)
+                        .collect()
+                })
                 .unwrap_or_default(),
             audited: (self.kind != SessionKind::Opaque).then_some(self.audited),
             secret: self.weak_secret.as_ref().map(Secret::display),
@@ -195,13 +210,19 @@ pub struct SessionView {
 
 /// The session cookies of an exchange: its `Set-Cookie`s, then cookies of the request's
 /// `Cookie` header that the response does not set again.
-pub fn session_cookies(exchange: &Exchange, set_cookies: &[SetCookie], audit: bool) -> Vec<SessionCookie> {
+pub fn session_cookies(
+    exchange: &Exchange,
+    set_cookies: &[SetCookie],
+    audit: bool,
+) -> Vec<SessionCookie> {
     let mut out: Vec<SessionCookie> = Vec::new();
     for c in set_cookies {
         if out.len() >= MAX_SESSION_COOKIES {
             return out;
         }
-        if let Some(s) = SessionCookie::examine(&c.name, &c.value, CookieSource::SetCookie, &c.raw, audit) {
+        if let Some(s) =
+            SessionCookie::examine(&c.name, &c.value, CookieSource::SetCookie, &c.raw, audit)
+        {
             out.push(s);
         }
     }
@@ -220,7 +241,9 @@ pub fn session_cookies(exchange: &Exchange, set_cookies: &[SetCookie], audit: bo
             if set_cookies.iter().any(|c| c.name == name) || out.iter().any(|s| s.name == name) {
                 continue;
             }
-            if let Some(s) = SessionCookie::examine(name, value, CookieSource::Cookie, &header.value, audit) {
+            if let Some(s) =
+                SessionCookie::examine(name, value, CookieSource::Cookie, &header.value, audit)
+            {
                 out.push(s);
             }
         }
@@ -253,7 +276,14 @@ mod tests {
 
     #[test]
     fn classifies_cookies() {
-        let flask = SessionCookie::examine("session", &fixture_cookie("flask-dev-simple"), CookieSource::SetCookie, "", true).unwrap();
+        let flask = SessionCookie::examine(
+            "session",
+            &fixture_cookie("flask-dev-simple"),
+            CookieSource::SetCookie,
+            "",
+            true,
+        )
+        .unwrap();
         assert_eq!(flask.kind, SessionKind::Flask);
         assert_eq!(flask.weak_secret.as_ref().unwrap().value, b"dev");
         let view = flask.view();
@@ -262,27 +292,60 @@ mod tests {
         assert_eq!(view.signed_at.as_deref(), Some("2026-11-23T13:14:09Z"));
         assert_eq!(view.compressed, Some(false));
 
-        let remember = SessionCookie::examine("remember_token", &fixture_cookie("remember-dev"), CookieSource::SetCookie, "", true).unwrap();
+        let remember = SessionCookie::examine(
+            "remember_token",
+            &fixture_cookie("remember-dev"),
+            CookieSource::SetCookie,
+            "",
+            true,
+        )
+        .unwrap();
         assert_eq!(remember.kind, SessionKind::FlaskRemember);
         assert_eq!(remember.view().payload.unwrap()["user_id"], "1");
 
-        let sid = SessionCookie::examine("connect.sid", &fixture_cookie("connect-sid-keyboard-cat"), CookieSource::Cookie, "", false).unwrap();
+        let sid = SessionCookie::examine(
+            "connect.sid",
+            &fixture_cookie("connect-sid-keyboard-cat"),
+            CookieSource::Cookie,
+            "",
+            false,
+        )
+        .unwrap();
         assert_eq!(sid.kind, SessionKind::Express);
         assert_eq!(sid.weak_secret, None);
         assert!(!sid.audited);
-        assert_eq!(sid.view().payload.unwrap()["session_id"], "hUYbA2lK3GQv6lilhib2OQHuooKnPQom");
+        assert_eq!(
+            sid.view().payload.unwrap()["session_id"],
+            "hUYbA2lK3GQv6lilhib2OQHuooKnPQom"
+        );
 
         // Flask-Session's server-side id: opaque, nothing to decode or audit.
-        let opaque = SessionCookie::examine("session", "6f1ed002-ab5f-4c6e-8c9b-0b4c1e0c5d1e", CookieSource::SetCookie, "", true).unwrap();
+        let opaque = SessionCookie::examine(
+            "session",
+            "6f1ed002-ab5f-4c6e-8c9b-0b4c1e0c5d1e",
+            CookieSource::SetCookie,
+            "",
+            true,
+        )
+        .unwrap();
         assert_eq!(opaque.kind, SessionKind::Opaque);
         assert_eq!(opaque.view().audited, None);
-        assert!(SessionCookie::examine("theme", "dark", CookieSource::SetCookie, "", true).is_none());
+        assert!(
+            SessionCookie::examine("theme", "dark", CookieSource::SetCookie, "", true).is_none()
+        );
         assert!(SessionCookie::examine("session", "", CookieSource::SetCookie, "", true).is_none());
     }
 
     #[test]
     fn view_serializes_without_empty_fields() {
-        let s = SessionCookie::examine("session", &fixture_cookie("flask-dev-sensitive"), CookieSource::SetCookie, "", true).unwrap();
+        let s = SessionCookie::examine(
+            "session",
+            &fixture_cookie("flask-dev-sensitive"),
+            CookieSource::SetCookie,
+            "",
+            true,
+        )
+        .unwrap();
         let json = serde_json::to_value(s.view()).unwrap();
         assert_eq!(json["kind"], "flask");
         assert_eq!(json["source"], "set-cookie");

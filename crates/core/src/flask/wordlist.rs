@@ -63,7 +63,11 @@ pub fn parse_line(line: &[u8]) -> Cow<'_, [u8]> {
 /// Decodes a complete Python string literal (`'a\n'`, `b"\xec"`, `r'\d'`); `None` when `s`
 /// is not exactly one. Triple-quoted and f-strings are not literals here.
 pub fn python_literal(s: &[u8]) -> Option<Vec<u8>> {
-    let prefix_len = s.iter().take(3).take_while(|b| b.is_ascii_alphabetic()).count();
+    let prefix_len = s
+        .iter()
+        .take(3)
+        .take_while(|b| b.is_ascii_alphabetic())
+        .count();
     let (prefix, rest) = s.split_at(prefix_len);
     let mut bytes_literal = false;
     let mut raw = false;
@@ -217,7 +221,12 @@ mod tests {
             b"'\\x4'",
             b"123",
         ] {
-            assert_eq!(python_literal(not_one), None, "{:?}", String::from_utf8_lossy(not_one));
+            assert_eq!(
+                python_literal(not_one),
+                None,
+                "{:?}",
+                String::from_utf8_lossy(not_one)
+            );
         }
     }
 
@@ -236,10 +245,23 @@ mod tests {
         let list = builtin_secrets();
         assert!(list.len() >= 300, "{}", list.len());
         let find = |v: &[u8]| list.iter().find(|s| s.value == v);
-        assert_eq!(find(b"dev").unwrap().origin, "Flask documentation and tutorial");
+        assert_eq!(
+            find(b"dev").unwrap().origin,
+            "Flask documentation and tutorial"
+        );
         assert!(find(b"_5#y2L\"F4Q8z\n\xec]/").is_some());
-        assert!(find(b"192b9bdd22ab9ed4d12e236c78afcb9a393ec15f71bbf5dc987d54727823bcbf").is_some());
-        for s in ["changeme", "change-me", "secret", "you-will-never-guess", "keyboard cat", "super-secret", "hard to guess string"] {
+        assert!(
+            find(b"192b9bdd22ab9ed4d12e236c78afcb9a393ec15f71bbf5dc987d54727823bcbf").is_some()
+        );
+        for s in [
+            "changeme",
+            "change-me",
+            "secret",
+            "you-will-never-guess",
+            "keyboard cat",
+            "super-secret",
+            "hard to guess string",
+        ] {
             assert!(find(s.as_bytes()).is_some(), "{s}");
         }
         assert!(list.iter().all(|s| !s.origin.is_empty()));
@@ -248,7 +270,10 @@ mod tests {
     #[test]
     fn displays_secrets_as_text_or_bytes_literal() {
         assert_eq!(display_secret(b"dev"), "dev");
-        assert_eq!(display_secret(b"_5#y2L\"F4Q8z\n\xec]/"), "b'_5#y2L\"F4Q8z\\n\\xec]/'");
+        assert_eq!(
+            display_secret(b"_5#y2L\"F4Q8z\n\xec]/"),
+            "b'_5#y2L\"F4Q8z\\n\\xec]/'"
+        );
         assert_eq!(display_secret(b""), "b''");
     }
 }

@@ -50,14 +50,16 @@ impl BodyKind {
     }
 }
 
+/// Whether a browser uses this response's content (as a page, script, image, data…):
+/// not a redirect (3xx with `Location`, which is followed instead), `1xx`, `204` or `304`.
+pub fn carries_content(response: &Response) -> bool {
+    !(response.is_redirect() || matches!(response.status, Some(100..=199 | 204 | 304)))
+}
+
 /// Whether a browser would render this response as a page: an HTML (or unknown) body on
-/// a status that shows one. Redirects (3xx with `Location`), `1xx`, `204` and `304` are
-/// not rendered.
+/// a response that [carries content](carries_content).
 pub fn renders_document(response: &Response) -> bool {
-    if response.is_redirect() || matches!(response.status, Some(100..=199 | 204 | 304)) {
-        return false;
-    }
-    BodyKind::of(response) != BodyKind::Other
+    carries_content(response) && BodyKind::of(response) != BodyKind::Other
 }
 
 #[cfg(test)]

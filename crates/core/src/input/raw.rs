@@ -296,7 +296,9 @@ pub(super) fn parse(input: &[u8], notes: &mut Notes) -> Result<Vec<Exchange>, In
                 request: request.take(),
                 response,
             };
-            count_headers(&mut header_lines, &exchange, || Location::Line(first.number))?;
+            count_headers(&mut header_lines, &exchange, || {
+                Location::Line(first.number)
+            })?;
             exchanges.push(exchange);
         } else if let Some(request_line) = text::parse_request_line(line) {
             seen_request_line = true;

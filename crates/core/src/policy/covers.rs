@@ -61,7 +61,10 @@ impl Policy {
             } else {
                 tokens("default-src")
             };
-            let any = |t: &str| d.values().any(|v| v.split_ascii_whitespace().any(|s| s == t));
+            let any = |t: &str| {
+                d.values()
+                    .any(|v| v.split_ascii_whitespace().any(|s| s == t))
+            };
             if has("script-src") || has("default-src") {
                 ids.push("csp-missing-script-src");
                 if !script.iter().any(|t| t == "'unsafe-inline'") {
@@ -92,10 +95,10 @@ impl Policy {
             if !any("*") {
                 ids.push("csp-wildcard-source");
             }
-            if !d
-                .values()
-                .any(|v| v.split_ascii_whitespace().any(|s| s.to_ascii_lowercase().starts_with("http:")))
-            {
+            if !d.values().any(|v| {
+                v.split_ascii_whitespace()
+                    .any(|s| s.to_ascii_lowercase().starts_with("http:"))
+            }) {
                 ids.push("csp-insecure-scheme");
             }
             if csp.report_uri.is_some() {
@@ -155,7 +158,12 @@ impl Policy {
             if all(&|r| r.same_site.is_some()) {
                 ids.extend(["cookie-missing-samesite", "cookie-samesite-invalid"]);
             }
-            if secure || all(&|r| r.same_site.is_some_and(|s| s > super::model::SameSite::None)) {
+            if secure
+                || all(&|r| {
+                    r.same_site
+                        .is_some_and(|s| s > super::model::SameSite::None)
+                })
+            {
                 ids.push("cookie-samesite-none-insecure");
             }
             if all(&|r| r.max_age.is_some()) {

@@ -334,6 +334,20 @@ impl Enforcer<'_> {
                 },
                 |a, b| a == b,
             );
+            if !csp.report_only {
+                // The policy's CSP replaces the site's, report-only included: a report-only
+                // policy tested a CSP that is no longer the one sent.
+                let before = r.headers.remove("content-security-policy-report-only");
+                if !before.is_empty() {
+                    let mut c = Change::new(
+                        Action::RemoveHeader,
+                        "[csp]: the policy's CSP replaces the site's, whose report-only policy tested another one",
+                    )
+                    .header("Content-Security-Policy-Report-Only");
+                    c.before = before;
+                    changes.push(c);
+                }
+            }
             let options = NonceOptions {
                 nonce: self.nonce.clone(),
                 scripts: csp.nonce.then_some(csp.nonce_scripts),
@@ -482,7 +496,13 @@ fn ensure_header(
     }
 }
 
-fn set_header(r: &mut Response, changes: &mut Vec<Change>, name: &str, value: &str, reason: &'static str) {
+fn set_header(
+    r: &mut Response,
+    changes: &mut Vec<Change>,
+    name: &str,
+    value: &str,
+    reason: &'static str,
+) {
     let before = r.headers.set(name, value);
     let action = if before.is_empty() {
         Action::SetHeader
@@ -521,7 +541,9 @@ fn contains_ci(hay: &str, needle: &str) -> bool {
 fn sanitize_headers(r: &mut Response, changes: &mut Vec<Change>) {
     let is_ctl = |c: char| (c < ' ' && c != '\t') || c == '\x7f';
     let needs_work = r.headers.iter().any(|h| {
-        h.name.is_empty() || !h.name.bytes().all(super::load::is_token_byte) || h.value.contains(is_ctl)
+        h.name.is_empty()
+            || !h.name.bytes().all(super::load::is_token_byte)
+            || h.value.contains(is_ctl)
     });
     if !needs_work {
         return;
@@ -679,7 +701,11 @@ pub const GENERIC_500_HTML: &str = "<!doctype html>\n<html lang=\"en\">\n<head><
 /// is not a debugger page).
 pub fn replace_debugger_page(response: &mut Response) -> Vec<Change> {
     let mut changes = Vec::new();
-    if response.body.as_deref().is_some_and(is_werkzeug_debugger_page) {
+    if response
+        .body
+        .as_deref()
+        .is_some_and(is_werkzeug_debugger_page)
+    {
         replace_debugger_page_inner(response, &mut changes);
         if response.headers.contains("content-length") {
             let len = GENERIC_500_HTML.len().to_string();
@@ -694,7 +720,12 @@ fn replace_debugger_page_inner(r: &mut Response, changes: &mut Vec<Change>) {
     r.status = Some(500);
     r.reason = Some("Internal Server Error".into());
     r.body = Some(GENERIC_500_HTML.as_bytes().to_vec());
-    for name in ["content-encoding", "etag", "last-modified", "content-disposition"] {
+    for name in [
+        "content-encoding",
+        "etag",
+        "last-modified",
+        "content-disposition",
+    ] {
         r.headers.remove(name);
     }
     r.headers.set("Content-Type", "text/html; charset=utf-8");
@@ -766,11 +797,8 @@ impl EditableCookie {
             Some(v) => format!("{name}={v}"),
             None => name.to_string(),
         };
-        self.attrs.push((
-            name.to_ascii_lowercase(),
-            value.map(str::to_string),
-            text,
-        ));
+        self.attrs
+            .push((name.to_ascii_lowercase(), value.map(str::to_string), text));
     }
 
     fn render(&self) -> String {
@@ -850,7 +878,8 @@ fn harden_cookies(r: &mut Response, p: &Policy, https: bool, changes: &mut Vec<C
         }
         // SameSite=None is only accepted with Secure (whatever the scheme: without it
         // Chrome rejects the cookie anyway).
-        let same_site_none = cookie.last("samesite").and_then(parse_same_site) == Some(SameSite::None);
+        let same_site_none =
+            cookie.last("samesite").and_then(parse_same_site) == Some(SameSite::None);
         let has_secure = parsed.secure || cookie.has("secure");
         if same_site_none && !has_secure {
             cookie.push("Secure", None);
@@ -870,7 +899,10 @@ fn harden_cookies(r: &mut Response, p: &Policy, https: bool, changes: &mut Vec<C
             if m.prefix.is_host() {
                 if cookie.has("domain") {
                     cookie.remove("domain");
-                    did.push(format!("removed Domain ({} cookies are host-only)", m.prefix));
+                    did.push(format!(
+                        "removed Domain ({} cookies are host-only)",
+                        m.prefix
+                    ));
                 }
                 if cookie.last("path") != Some("/") || cookie.count("path") != 1 {
                     cookie.remove("path");
@@ -972,11 +1004,26 @@ mod tests {
         assert!(hsts_satisfies("max-age=\"31536000\";includesubdomains", &p));
         assert!(!hsts_satisfies("max-age=100; includeSubDomains", &p));
         assert!(!hsts_satisfies("max-age=63072000", &p));
-        assert!(!hsts_satisfies("max-age=63072000; max-age=1; includeSubDomains", &p));
+        assert!(!hsts_satisfies(
+            "max-age=63072000; max-age=1; includeSubDomains",
+            &p
+        ));
         assert!(!hsts_satisfies("max-age=63072000; includeSubDomains;", &p));
-        assert!(!hsts_satisfies("max-age=63072000; includeSubDomains; foo", &p));
-        assert!(hsts_satisfies("max-age=63072000; includeSubDomains; preload", &p));
-        assert!(!hsts_satisfies("max-age=63072000; preload", &Hsts { include_subdomains: false, ..p }));
+        assert!(!hsts_satisfies(
+            "max-age=63072000; includeSubDomains; foo",
+            &p
+        ));
+        assert!(hsts_satisfies(
+            "max-age=63072000; includeSubDomains; preload",
+            &p
+        ));
+        assert!(!hsts_satisfies(
+            "max-age=63072000; preload",
+            &Hsts {
+                include_subdomains: false,
+                ..p
+            }
+        ));
     }
 
     #[test]
@@ -997,6 +1044,8 @@ mod tests {
         assert!(is_werkzeug_debugger_page(
             b"<script src=\"?__debugger__=yes&cmd=resource&f=debugger.js\"></script><script>var EVALEX = true"
         ));
-        assert!(!is_werkzeug_debugger_page(b"<h1>Internal Server Error</h1>"));
+        assert!(!is_werkzeug_debugger_page(
+            b"<h1>Internal Server Error</h1>"
+        ));
     }
 }

@@ -142,7 +142,9 @@ pub fn load(text: &str) -> Result<Policy, LoadError> {
                 p.explicit = true;
                 p
             })
-            .ok_or_else(|| LoadError::one(ErrorKind::InvalidValue, unknown_preset_message(trimmed)));
+            .ok_or_else(|| {
+                LoadError::one(ErrorKind::InvalidValue, unknown_preset_message(trimmed))
+            });
     }
     if trimmed.starts_with('{') {
         from_json_str(text)
@@ -583,8 +585,7 @@ impl Loader<'_> {
                 match values.iter().find(|v| v.eq_ignore_ascii_case(s.trim())) {
                     Some(v) => Value::String((*v).to_string()),
                     None => {
-                        let mut msg =
-                            format!("`{}` = \"{s}\" is not allowed", path_string(path));
+                        let mut msg = format!("`{}` = \"{s}\" is not allowed", path_string(path));
                         if let Some(d) = did_you_mean(s, values.iter().copied()) {
                             msg.push_str(&format!(" (did you mean \"{d}\"?)"));
                         }
@@ -594,9 +595,7 @@ impl Loader<'_> {
                     }
                 }
             }
-            (Ty::StrList, NodeValue::Array(items)) => {
-                Value::Array(self.walk_strings(items, path))
-            }
+            (Ty::StrList, NodeValue::Array(items)) => Value::Array(self.walk_strings(items, path)),
             (Ty::StrOrList, NodeValue::Str(s)) => Value::String(s.clone()),
             (Ty::StrOrList, NodeValue::Array(items)) => {
                 if items.is_empty() {
@@ -880,7 +879,10 @@ impl Loader<'_> {
                 }
             }
             if let Err(msg) = validate_header_value(&cache.cache_control) {
-                self.invalid("cache.cache_control", format!("`cache.cache_control`: {msg}"));
+                self.invalid(
+                    "cache.cache_control",
+                    format!("`cache.cache_control`: {msg}"),
+                );
             }
         }
         for (i, rule) in p.cookies.iter().enumerate() {
@@ -1028,7 +1030,9 @@ impl Loader<'_> {
     fn check_csp(&mut self, csp: &super::model::Csp) {
         if let Some(uri) = &csp.report_uri {
             if uri.is_empty()
-                || uri.bytes().any(|b| b.is_ascii_whitespace() || b == b';' || b == b',')
+                || uri
+                    .bytes()
+                    .any(|b| b.is_ascii_whitespace() || b == b';' || b == b',')
                 || validate_header_value(uri).is_err()
             {
                 self.invalid(
@@ -1075,9 +1079,9 @@ impl Loader<'_> {
             );
         }
         if let Some(script) = script {
-            let has_hash = script
-                .split_ascii_whitespace()
-                .any(|t| t.starts_with("'sha256-") || t.starts_with("'sha384-") || t.starts_with("'sha512-"));
+            let has_hash = script.split_ascii_whitespace().any(|t| {
+                t.starts_with("'sha256-") || t.starts_with("'sha384-") || t.starts_with("'sha512-")
+            });
             let strict_dynamic = script
                 .split_ascii_whitespace()
                 .any(|t| t.eq_ignore_ascii_case("'strict-dynamic'"));
@@ -1123,7 +1127,10 @@ fn sent_headers(p: &Policy) -> Vec<&'static str> {
             out.push("Cross-Origin-Embedder-Policy");
         }
     }
-    if p.cache.as_ref().is_some_and(|c| !c.sensitive_paths.is_empty()) {
+    if p.cache
+        .as_ref()
+        .is_some_and(|c| !c.sensitive_paths.is_empty())
+    {
         out.push("Cache-Control");
     }
     if !p.cookies.is_empty() {
@@ -1246,7 +1253,10 @@ pub fn did_you_mean<'a>(word: &str, candidates: impl Iterator<Item = &'a str>) -
 fn unknown_key_message(key: &str, parent: &[Seg], keys: &[Key], section: bool) -> String {
     let label = table_label(parent);
     let mut msg = format!("unknown key `{key}` in {label}");
-    let names = keys.iter().map(|k| k.name).chain(section.then_some("enabled"));
+    let names = keys
+        .iter()
+        .map(|k| k.name)
+        .chain(section.then_some("enabled"));
     if let Some(s) = did_you_mean(key, names) {
         msg.push_str(&format!(" (did you mean `{s}`?)"));
     } else if let Some(home) = home_of(key) {
@@ -1326,7 +1336,10 @@ const DEPRECATED_DIRECTIVES: &[(&str, &str)] = &[
     ("navigate-to", "it was removed from CSP Level 3"),
     ("require-sri-for", "it was never shipped by browsers"),
     ("reflected-xss", "it was never shipped by browsers"),
-    ("disown-opener", "use Cross-Origin-Opener-Policy ([cross_origin] opener)"),
+    (
+        "disown-opener",
+        "use Cross-Origin-Opener-Policy ([cross_origin] opener)",
+    ),
 ];
 
 fn unknown_directive_message(name: &str) -> Option<String> {
@@ -1394,7 +1407,9 @@ fn validate_directive_value(name: &str, value: &str) -> Result<(), String> {
         "sandbox" => {
             for t in &tokens {
                 if !t.starts_with("allow-") {
-                    return Err(format!("`{t}` is not a sandbox flag (allow-scripts, allow-forms, ...)"));
+                    return Err(format!(
+                        "`{t}` is not a sandbox flag (allow-scripts, allow-forms, ...)"
+                    ));
                 }
             }
             return Ok(());
@@ -1481,10 +1496,7 @@ fn validate_referrer(value: &str) -> Result<(), String> {
             if let Some(s) = did_you_mean(token, REFERRER_TOKENS.iter().copied()) {
                 msg.push_str(&format!(" (did you mean \"{s}\"?)"));
             }
-            msg.push_str(&format!(
-                "; allowed: {}",
-                REFERRER_TOKENS.join(", ")
-            ));
+            msg.push_str(&format!("; allowed: {}", REFERRER_TOKENS.join(", ")));
             return Err(msg);
         }
         if seen.contains(&token) {
@@ -1519,7 +1531,9 @@ fn validate_permissions(value: &str) -> Result<(), String> {
         let allow = allow.trim();
         let ok = allow == "*"
             || allow == "self"
-            || (allow.starts_with('(') && allow.ends_with(')') && !allow[1..allow.len() - 1].contains(['(', ')']));
+            || (allow.starts_with('(')
+                && allow.ends_with(')')
+                && !allow[1..allow.len() - 1].contains(['(', ')']));
         if !ok {
             return Err(format!(
                 "`permissions.policy`: `{feature}={allow}`: the allowlist is `()` (nobody), `(self)`, `(self \"https://example.com\")` or `*`"
@@ -1577,8 +1591,14 @@ mod tests {
         assert_eq!(edit_distance("", "abc"), 3);
         assert_eq!(edit_distance("kitten", "sitting"), 3);
         assert_eq!(edit_distance("sefl", "self"), 1);
-        assert_eq!(did_you_mean("max-age", ["max_age", "preload"].into_iter()), Some("max_age"));
-        assert_eq!(did_you_mean("balance", schema::PRESET_NAMES.iter().copied()), Some("balanced"));
+        assert_eq!(
+            did_you_mean("max-age", ["max_age", "preload"].into_iter()),
+            Some("max_age")
+        );
+        assert_eq!(
+            did_you_mean("balance", schema::PRESET_NAMES.iter().copied()),
+            Some("balanced")
+        );
         assert_eq!(did_you_mean("zzz", ["max_age"].into_iter()), None);
     }
 
@@ -1594,7 +1614,10 @@ mod tests {
     fn json_locations_follow_the_path() {
         let text = "{\n  \"csp\": {\"nonce\": true},\n  \"hsts\": {\n    \"max_age\": -1\n  }\n}";
         let path = parse_path("hsts.max_age");
-        assert_eq!(locate_json(text, &path), Some(Location { line: 4, column: 5 }));
+        assert_eq!(
+            locate_json(text, &path),
+            Some(Location { line: 4, column: 5 })
+        );
     }
 
     #[test]

@@ -79,8 +79,7 @@ impl Policy {
     /// writes); any other policy is written out in full, every key with a comment.
     pub fn to_toml_string(&self) -> String {
         if let Some(name) = &self.preset {
-            if let (Some(text), Some(preset)) =
-                (presets::preset_toml(name), presets::preset(name))
+            if let (Some(text), Some(preset)) = (presets::preset_toml(name), presets::preset(name))
             {
                 if preset == *self {
                     return text.to_string();

@@ -267,8 +267,7 @@ impl Csp {
             }
             out.push_str(name);
             let nonce_here = nonce.filter(|_| {
-                (self.nonce && name == "script-src")
-                    || (self.nonce_styles && name == "style-src")
+                (self.nonce && name == "script-src") || (self.nonce_styles && name == "style-src")
             });
             if let Some(n) = nonce_here {
                 out.push_str(" 'nonce-");
@@ -469,7 +468,9 @@ impl NamePatterns {
 
     /// True when one of the patterns matches every name.
     pub fn is_catch_all(&self) -> bool {
-        self.0.iter().any(|p| !p.is_empty() && p.bytes().all(|b| b == b'*'))
+        self.0
+            .iter()
+            .any(|p| !p.is_empty() && p.bytes().all(|b| b == b'*'))
     }
 }
 

@@ -169,9 +169,8 @@ pub fn rewrite_html(
     options: &NonceOptions,
 ) -> Result<(Vec<u8>, RewriteStats), RewriteError> {
     let mut out = Vec::with_capacity(body.len() + body.len() / 64 + 64);
-    let mut rewriter = NonceRewriter::new(options.clone(), |chunk: &[u8]| {
-        out.extend_from_slice(chunk)
-    });
+    let mut rewriter =
+        NonceRewriter::new(options.clone(), |chunk: &[u8]| out.extend_from_slice(chunk));
     rewriter.write(body)?;
     let stats = rewriter.end()?;
     Ok((out, stats))
@@ -207,7 +206,8 @@ mod tests {
     fn marked_mode_only_renews_existing_nonces() {
         let mut o = opts("N");
         o.scripts = Some(NonceScripts::Marked);
-        let (out, stats) = rewrite_html(b"<script>x</script><script nonce=\"t\">y</script>", &o).unwrap();
+        let (out, stats) =
+            rewrite_html(b"<script>x</script><script nonce=\"t\">y</script>", &o).unwrap();
         assert_eq!(out, b"<script>x</script><script nonce=\"N\">y</script>");
         assert_eq!(stats.scripts, 1);
     }
@@ -221,7 +221,10 @@ mod tests {
             rw.write(chunk).unwrap();
         }
         let stats = rw.end().unwrap();
-        assert_eq!(out, b"<head><meta charset=utf-8><script nonce=\"Z\">1</script></head>");
+        assert_eq!(
+            out,
+            b"<head><meta charset=utf-8><script nonce=\"Z\">1</script></head>"
+        );
         assert_eq!(stats.meta_csp_removed, 1);
     }
 
@@ -229,7 +232,11 @@ mod tests {
     fn keeps_existing_nonces_in_report_only_mode() {
         let mut o = opts("N");
         o.keep_existing = true;
-        let (out, _) = rewrite_html(b"<script nonce=site>1</script><script>2</script>", &o).unwrap();
-        assert_eq!(out, b"<script nonce=site>1</script><script nonce=\"N\">2</script>");
+        let (out, _) =
+            rewrite_html(b"<script nonce=site>1</script><script>2</script>", &o).unwrap();
+        assert_eq!(
+            out,
+            b"<script nonce=site>1</script><script nonce=\"N\">2</script>"
+        );
     }
 }

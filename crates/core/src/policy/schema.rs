@@ -20,7 +20,9 @@ pub struct Key {
 pub enum Ty {
     Bool,
     /// A non-negative integer up to `max`.
-    UInt { max: u64 },
+    UInt {
+        max: u64,
+    },
     /// Any string (checked further by the loader where it has a grammar).
     Str,
     /// One of these strings, ASCII case ignored; normalised to the spelling listed.

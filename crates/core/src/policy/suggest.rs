@@ -92,8 +92,7 @@ pub fn suggest_from_report(exchanges: &[Exchange], report: &Report) -> Policy {
         }
         for cookie in crate::cookies::parse_all(headers) {
             let same_site_none = cookie.same_site == Some(crate::cookies::SameSite::None);
-            if same_site_none && !cookie.name.is_empty() && cookie.name.bytes().all(is_token_byte)
-            {
+            if same_site_none && !cookie.name.is_empty() && cookie.name.bytes().all(is_token_byte) {
                 keep_cross_site_cookie(&mut p, &cookie.name, cookie.http_only);
             }
         }
@@ -145,7 +144,11 @@ fn read_hsts(value: &str) -> (Option<u64>, bool, bool) {
 /// policy's directives, and a `frame-ancestors 'none'` it already sends.
 fn merge_site_csp(p: &mut Policy, text: &str) {
     let Some(csp) = &mut p.csp else { return };
-    let default = csp.directives.get("default-src").cloned().unwrap_or_default();
+    let default = csp
+        .directives
+        .get("default-src")
+        .cloned()
+        .unwrap_or_default();
     for directive in text.split(';') {
         let mut tokens = directive.split_ascii_whitespace();
         let Some(name) = tokens.next().map(str::to_ascii_lowercase) else {
@@ -169,8 +172,8 @@ fn merge_site_csp(p: &mut Policy, text: &str) {
         let mut current: Vec<String> = entry.split_ascii_whitespace().map(str::to_string).collect();
         for t in tokens {
             let lower = t.to_ascii_lowercase();
-            let is_keyword_ok = ["'self'", "'unsafe-inline'", "data:", "https:", "blob:"]
-                .contains(&lower.as_str());
+            let is_keyword_ok =
+                ["'self'", "'unsafe-inline'", "data:", "https:", "blob:"].contains(&lower.as_str());
             let is_host = !t.starts_with('\'') && !t.contains(['"', '\'', ',', ';']) && t != "*";
             if (is_keyword_ok || is_host) && !current.iter().any(|c| c.eq_ignore_ascii_case(t)) {
                 if current.len() == 1 && current[0] == "'none'" {
@@ -186,7 +189,10 @@ fn merge_site_csp(p: &mut Policy, text: &str) {
 /// Puts a rule for a cookie the site sends with `SameSite=None` ahead of the others, so
 /// enforcing does not break its cross-site use.
 fn keep_cross_site_cookie(p: &mut Policy, name: &str, http_only: bool) {
-    if p.cookies.iter().any(|r| r.pattern.0.iter().any(|n| n == name)) {
+    if p.cookies
+        .iter()
+        .any(|r| r.pattern.0.iter().any(|n| n == name))
+    {
         return;
     }
     let max_age = p.cookie_rule(name).and_then(|r| r.max_age);
@@ -229,7 +235,11 @@ fn add_removed_header(p: &mut Policy, header: &str) {
     let remove = p.remove.get_or_insert_with(|| Remove {
         headers: Vec::new(),
     });
-    if !remove.headers.iter().any(|h| h.eq_ignore_ascii_case(header)) {
+    if !remove
+        .headers
+        .iter()
+        .any(|h| h.eq_ignore_ascii_case(header))
+    {
         remove.headers.push(header.to_string());
     }
 }

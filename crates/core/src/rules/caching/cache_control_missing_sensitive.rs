@@ -136,9 +136,8 @@ fn cache_control_missing_sensitive(ctx: &Context<'_>, out: &mut Vec<Finding>) ->
     if let Some(line) = headers.get_header("cache-control") {
         finding = finding.header_evidence(&line.name, &line.value);
     }
-    if let Reason::SetsSessionCookie(name) | Reason::SessionCookieSent(name) = reason {
-        finding = finding.cookie(name);
-    }
+    // No `.cookie(name)`: the cookie is fine, the response's caching is not, and the
+    // report's cookie table lists findings that name a cookie as that cookie's verdicts.
     out.push(finding);
     Outcome::Checked
 }
@@ -197,10 +196,7 @@ fn request_path<'c>(ctx: &'c Context<'_>) -> Option<&'c str> {
 
 /// Whether the policy lists `path` under `[cache] sensitive_paths`.
 fn policy_sensitive_path(ctx: &Context<'_>, path: &str) -> bool {
-    // TODO(policy): `ctx.policy.is_sensitive_path(path)` once `Policy` has its `[cache]`
-    // section (policy/model.rs prepares it).
-    let _ = (ctx.policy, path);
-    false
+    ctx.policy.is_sensitive_path(path)
 }
 
 /// Scripts, styles, images, fonts, media and wasm: served the same to everyone, so a
@@ -260,7 +256,7 @@ mod tests {
             let report = fires(ID, &page(cc));
             let f = one(&report, ID);
             assert_eq!(f.severity, severity, "{cc}");
-            assert_eq!(f.cookie.as_deref(), Some("session"));
+            assert!(f.detail.contains("`session`"), "{}", f.detail);
         }
     }
 
@@ -287,11 +283,36 @@ mod tests {
         let ex = with_request(
             exchange(200, &[("Content-Type", "text/html")], None),
             "GET",
-            "https://example.com/account",
+            "https://example.com/dashboard",
             &[("Cookie", "theme=dark; sessionid=abc123")],
         );
         let report = run(ex, None);
-        assert_eq!(one(&report, ID).cookie.as_deref(), Some("sessionid"));
+        assert!(one(&report, ID).detail.contains("`sessionid`"));
+    }
+
+    #[test]
+    fn the_policy_names_sensitive_paths() {
+        use crate::rules::transport::testkit::run_with_policy;
+        let account = || {
+            with_request(
+                exchange(200, &[("Content-Type", "text/html")], None),
+                "GET",
+                "https://example.com/account/settings?tab=1",
+                &[],
+            )
+        };
+        // balanced lists "/account/*".
+        let report = run_with_policy(account(), "balanced");
+        assert!(one(&report, ID).detail.contains("`/account/settings`"));
+        let policy = "[cache]\nsensitive_paths = [\"/login\"]\n";
+        assert_not_applicable(&run_with_policy(account(), policy), ID);
+        let stored = with_request(
+            exchange(200, &[("Cache-Control", "no-store")], None),
+            "GET",
+            "/account",
+            &[],
+        );
+        assert_quiet(&run_with_policy(stored, "balanced"), ID);
     }
 
     #[test]

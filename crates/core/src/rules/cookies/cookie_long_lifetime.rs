@@ -106,7 +106,9 @@ fn cookie_long_lifetime(ctx: &Context<'_>, out: &mut Vec<Finding>) -> Outcome {
             ""
         };
         let (severity, what) = match c.class {
-            CookieClass::Session if secs > 365 * 86_400 => (Severity::Medium, "a session/auth cookie"),
+            CookieClass::Session if secs > 365 * 86_400 => {
+                (Severity::Medium, "a session/auth cookie")
+            }
             CookieClass::Session => (Severity::Low, "a session/auth cookie"),
             _ => (Severity::Info, "a cookie"),
         };
@@ -143,7 +145,11 @@ mod tests {
 
     fn with_policy(toml: &str, input: &str) -> Report {
         let policy = Policy::from_toml_str(toml).expect("policy");
-        check(&parse(input.as_bytes()).unwrap(), &policy, &CheckOptions::default())
+        check(
+            &parse(input.as_bytes()).unwrap(),
+            &policy,
+            &CheckOptions::default(),
+        )
     }
 
     const LOGIN: &str = "HTTP/1.1 302 FOUND\r\nDate: Mon, 23 Nov 2026 13:14:07 GMT\r\nSet-Cookie: remember_token=1|be93; Expires=Tue, 23 Nov 2027 13:14:07 GMT; HttpOnly; Path=/\r\n\r\n";
@@ -152,26 +158,52 @@ mod tests {
     fn fires_past_the_default_session_limit() {
         // A policy without cookie rules: session cookies get 30 days.
         let r = with_policy("[hsts]\nmax_age = 31536000", LOGIN);
-        let f = r.exchanges[0].findings.iter().find(|f| f.rule == ID).expect("fires");
+        let f = r.exchanges[0]
+            .findings
+            .iter()
+            .find(|f| f.rule == ID)
+            .expect("fires");
         assert_eq!(f.severity, Severity::Low);
-        assert!(f.detail.contains("365 days") && f.detail.contains("30 days"), "{}", f.detail);
-        assert!(f.fix.as_deref().unwrap().contains("REMEMBER_COOKIE_DURATION"));
+        assert!(
+            f.detail.contains("365 days") && f.detail.contains("30 days"),
+            "{}",
+            f.detail
+        );
+        assert!(f
+            .fix
+            .as_deref()
+            .unwrap()
+            .contains("REMEMBER_COOKIE_DURATION"));
     }
 
     #[test]
     fn policy_limit_wins() {
         // The balanced preset allows a year: flask-login's default passes.
         quiet(ID, LOGIN);
-        let r = with_policy("[[cookies]]\npattern = \"*\"\nmax_age = 604800", "HTTP/1.1 200 OK\r\nSet-Cookie: _ga=GA1.2.3; Max-Age=63072000\r\n\r\n");
-        let f = r.exchanges[0].findings.iter().find(|f| f.rule == ID).expect("fires");
+        let r = with_policy(
+            "[[cookies]]\npattern = \"*\"\nmax_age = 604800",
+            "HTTP/1.1 200 OK\r\nSet-Cookie: _ga=GA1.2.3; Max-Age=63072000\r\n\r\n",
+        );
+        let f = r.exchanges[0]
+            .findings
+            .iter()
+            .find(|f| f.rule == ID)
+            .expect("fires");
         assert_eq!(f.severity, Severity::Info);
         assert!(f.detail.contains("max_age"), "{}", f.detail);
     }
 
     #[test]
     fn medium_beyond_a_year() {
-        let r = fires(ID, "HTTP/1.1 200 OK\r\nSet-Cookie: sid=1; Max-Age=63072000\r\n\r\n");
-        let f = r.exchanges[0].findings.iter().find(|f| f.rule == ID).unwrap();
+        let r = fires(
+            ID,
+            "HTTP/1.1 200 OK\r\nSet-Cookie: sid=1; Max-Age=63072000\r\n\r\n",
+        );
+        let f = r.exchanges[0]
+            .findings
+            .iter()
+            .find(|f| f.rule == ID)
+            .unwrap();
         assert_eq!(f.severity, Severity::Medium);
         assert!(f.detail.contains("400 days"));
     }
@@ -184,7 +216,10 @@ mod tests {
             "HTTP/1.1 200 OK\r\nSet-Cookie: sessionid=x; Max-Age=1209600; HttpOnly\r\nSet-Cookie: csrftoken=y; Max-Age=31449600\r\n\r\n",
         );
         // Expires without Date: not measurable.
-        quiet(ID, "HTTP/1.1 200 OK\r\nSet-Cookie: sid=1; Expires=Tue, 23 Nov 2099 13:14:07 GMT\r\n\r\n");
+        quiet(
+            ID,
+            "HTTP/1.1 200 OK\r\nSet-Cookie: sid=1; Expires=Tue, 23 Nov 2099 13:14:07 GMT\r\n\r\n",
+        );
         let _ = report("HTTP/1.1 200 OK\r\n\r\n");
     }
 }

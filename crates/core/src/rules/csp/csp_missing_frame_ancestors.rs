@@ -1,4 +1,5 @@
 use crate::csp::evaluate::{render, Arg, CspFinding, Fix};
+use crate::csp::parse::ListFlags;
 use crate::csp::{DirectiveId, PolicyList};
 use crate::report::{Finding, Severity};
 use crate::rules::{Check, Context, Outcome};
@@ -8,8 +9,9 @@ use super::csp_missing_script_src::missing;
 crate::declare_rule! {
     /// ## What it does
     /// Checks that the policy sets `frame-ancestors`, which decides who may embed the
-    /// page in a frame. It does not fall back to `default-src`, and a `<meta>` policy
-    /// cannot carry it (CSP3 §3.3). Info when a valid `X-Frame-Options` already protects
+    /// page in a frame, to something narrower than `*` or a bare scheme. It does not fall
+    /// back to `default-src`, and a `<meta>` policy cannot carry it (CSP3 §3.3). Info
+    /// when a valid `X-Frame-Options` already protects
     /// the response; `framing-unprotected` reports a page that has neither.
     ///
     /// (Not checked by Google CSP Evaluator.)
@@ -56,7 +58,7 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) -> Outcome {
         v.eq_ignore_ascii_case("deny") || v.eq_ignore_ascii_case("sameorigin")
     });
     if xfo {
-        for f in &mut found {
+        for f in found.iter_mut().filter(|f| f.arg == Arg::None) {
             f.severity = Severity::Info;
             f.arg = Arg::Text("xfo");
         }
@@ -67,11 +69,43 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) -> Outcome {
 
 pub(crate) fn evaluate(list: &PolicyList, out: &mut Vec<CspFinding>) -> Outcome {
     super::by_disposition(list, out, |list, disposition, out| {
+        let start = out.len();
         missing(list, disposition, out, DirectiveId::FrameAncestors, &CSP_MISSING_FRAME_ANCESTORS, detail, Fix::Append("frame-ancestors 'self'"));
+        if out.len() > start {
+            return;
+        }
+        // Present, but `*` or a bare scheme lets any site frame the page: report it when no
+        // policy of this disposition restricts framing.
+        let mut permissive = None;
+        for (i, p) in super::policies_of(list, disposition) {
+            let Some(d) = p.get(DirectiveId::FrameAncestors) else { continue };
+            if !d.flags().has(ListFlags::WILDCARD | ListFlags::SCHEME) {
+                return;
+            }
+            permissive.get_or_insert((i, d));
+        }
+        if let Some((i, d)) = permissive {
+            out.push(
+                CspFinding::new(&CSP_MISSING_FRAME_ANCESTORS, detail)
+                    .at(i, &d)
+                    .arg(Arg::Text(PERMISSIVE))
+                    .fix(Fix::Text("Set frame-ancestors 'self' (or list the origins that may embed the page).")),
+            );
+        }
     })
 }
 
+const PERMISSIVE: &str = "permissive";
+
 fn detail(f: &CspFinding, list: &PolicyList) -> String {
+    if f.arg == Arg::Text(PERMISSIVE) {
+        let text = f
+            .policy_of(list)
+            .and_then(|p| p.get(DirectiveId::FrameAncestors))
+            .map(|d| d.policy.str(d.directive().token).to_string())
+            .unwrap_or_default();
+        return format!("`{text}` lets any site frame the page, so it does not protect against clickjacking; use frame-ancestors 'self'.");
+    }
     let meta = list
         .policies
         .iter()
@@ -114,6 +148,14 @@ mod tests {
         fires(
             "csp-missing-frame-ancestors",
             "HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\n<head><meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'self'; frame-ancestors 'none'\"></head>",
+        );
+    }
+
+    #[test]
+    fn fires_on_a_wildcard_frame_ancestors() {
+        fires(
+            "csp-missing-frame-ancestors",
+            "HTTP/1.1 200 OK\r\nContent-Security-Policy: default-src 'self'; frame-ancestors https: *\r\n\r\n",
         );
     }
 

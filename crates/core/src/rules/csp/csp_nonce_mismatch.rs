@@ -57,7 +57,7 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) -> Outcome {
     let mut applicable = false;
     for policy in list.enforced() {
         let Some(d) = policy.effective(DirectiveId::ScriptSrcElem) else { continue };
-        let nonces: Vec<&str> = d
+        let nonces: std::collections::HashSet<&str> = d
             .sources()
             .filter_map(|(_, e)| match e {
                 SourceExpression::Nonce(n) => Some(n),
@@ -77,7 +77,7 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) -> Outcome {
         for tag in doc.elements("script") {
             scripts += 1;
             match tag.attr("nonce") {
-                Some(n) if nonces.contains(&n.trim()) => {}
+                Some(n) if nonces.contains(n.trim()) => {}
                 Some(n) => {
                     wrong.push(n.trim().to_string());
                     first_bad.get_or_insert(tag);
@@ -94,7 +94,13 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) -> Outcome {
         if wrong.is_empty() && missing == 0 {
             continue;
         }
-        let header_nonce = nonces.first().copied().unwrap_or_default();
+        let header_nonce = d
+            .sources()
+            .find_map(|(_, e)| match e {
+                SourceExpression::Nonce(n) => Some(n),
+                _ => None,
+            })
+            .unwrap_or_default();
         let mut detail = String::new();
         if !wrong.is_empty() {
             wrong.dedup();

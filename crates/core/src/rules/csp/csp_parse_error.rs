@@ -156,7 +156,7 @@ fn directive_detail(f: &CspFinding, list: &PolicyList) -> String {
     match d.state() {
         DirectiveState::Duplicate { .. } => format!(
             "Duplicate `{name}` directive: browsers apply the first `{name}` and ignore this one (`{}`).",
-            d.policy.str(d.directive().token)
+            crate::report::shorten(d.policy.str(d.directive().token), 120)
         ),
         DirectiveState::NonAscii { at, ch } => format!(
             "`{name}` contains the non-ASCII character {} at position {at}, so browsers ignore the whole directive (CSP3 §2.2.1). Use plain spaces and ASCII quotes, and write international domain names in punycode.",

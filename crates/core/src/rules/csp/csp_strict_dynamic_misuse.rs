@@ -57,8 +57,11 @@ const NO_NONCE: &str = "no-nonce";
 /// Google CSP Evaluator `checkStrictDynamic` and `checkStrictDynamicNotStandalone`.
 pub(crate) fn evaluate(list: &PolicyList, out: &mut Vec<CspFinding>) -> Outcome {
     super::by_disposition(list, out, |list, disposition, out| {
-        let strict_elsewhere =
-            |me: usize| super::policies_of(list, disposition).any(|(i, p)| i != me && p.has_strict_scripts());
+        let combine = list.policies.len() <= crate::csp::effective::MAX_COMBINED_POLICIES;
+        let strict_elsewhere = |me: usize| {
+            combine
+                && super::policies_of(list, disposition).any(|(i, p)| i != me && p.has_strict_scripts())
+        };
         for (pi, policy) in super::policies_of(list, disposition) {
             for (_, d) in policy.effective_distinct(&[DirectiveId::ScriptSrc, DirectiveId::ScriptSrcElem]) {
                 let f = d.flags();

@@ -92,7 +92,11 @@ mod tests {
             "info-leak-stack-trace",
             "HTTP/1.1 500 Internal Server Error\r\nX-Powered-By: Express\r\nContent-Type: text/html; charset=utf-8\r\n\r\n<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>Error</title>\n</head>\n<body>\n<pre>Error: boom<br> &nbsp; &nbsp;at Layer.handle [as handle_request] (/app/node_modules/express/lib/router/layer.js:95:5)<br> &nbsp; &nbsp;at next (/app/node_modules/express/lib/router/route.js:149:13)</pre>\n</body>\n</html>\n",
         );
-        let f = report.exchanges[0].findings.iter().find(|f| f.rule == "info-leak-stack-trace").unwrap();
+        let f = report.exchanges[0]
+            .findings
+            .iter()
+            .find(|f| f.rule == "info-leak-stack-trace")
+            .unwrap();
         assert!(f.detail.contains("Node.js"));
         assert_eq!(
             serde_json::to_value(&f.evidence).unwrap()["body"],

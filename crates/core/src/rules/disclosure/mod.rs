@@ -6,18 +6,18 @@
 
 use crate::rules::Rule;
 
+mod default_server_page;
 mod info_leak_server_product;
 mod info_leak_server_version;
-mod info_leak_x_powered_by;
-mod default_server_page;
 mod info_leak_stack_trace;
+mod info_leak_x_powered_by;
 mod server_status_exposed;
 
+pub use default_server_page::DEFAULT_SERVER_PAGE;
 pub use info_leak_server_product::INFO_LEAK_SERVER_PRODUCT;
 pub use info_leak_server_version::INFO_LEAK_SERVER_VERSION;
-pub use info_leak_x_powered_by::INFO_LEAK_X_POWERED_BY;
-pub use default_server_page::DEFAULT_SERVER_PAGE;
 pub use info_leak_stack_trace::INFO_LEAK_STACK_TRACE;
+pub use info_leak_x_powered_by::INFO_LEAK_X_POWERED_BY;
 pub use server_status_exposed::SERVER_STATUS_EXPOSED;
 
 /// The rules of this family, in report order.

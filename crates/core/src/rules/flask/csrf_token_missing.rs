@@ -147,7 +147,11 @@ mod tests {
             "csrf-token-missing",
             "HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\n<meta name=csrf-token content=abc><form method=post action=/x><input name=q></form>",
         );
-        let f = report.exchanges[0].findings.iter().find(|f| f.rule == "csrf-token-missing").unwrap();
+        let f = report.exchanges[0]
+            .findings
+            .iter()
+            .find(|f| f.rule == "csrf-token-missing")
+            .unwrap();
         assert_eq!(f.severity, Severity::Low);
     }
 }

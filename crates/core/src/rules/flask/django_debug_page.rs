@@ -89,8 +89,14 @@ mod tests {
             "django-debug-page",
             &["django-runserver-404.http", "django-runserver-500.http"],
         );
-        assert_eq!(findings_of("django-debug-page", "django-runserver-500.http")[0].severity, Severity::High);
-        assert_eq!(findings_of("django-debug-page", "django-runserver-404.http")[0].severity, Severity::Medium);
+        assert_eq!(
+            findings_of("django-debug-page", "django-runserver-500.http")[0].severity,
+            Severity::High
+        );
+        assert_eq!(
+            findings_of("django-debug-page", "django-runserver-404.http")[0].severity,
+            Severity::Medium
+        );
     }
 
     #[test]

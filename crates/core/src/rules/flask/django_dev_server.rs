@@ -73,13 +73,23 @@ mod tests {
     fn fires_on_the_django_fixtures_only() {
         fires_exactly_on(
             "django-dev-server",
-            &["django-runserver-404.http", "django-runserver-500.http", "django-runserver-index.http"],
+            &[
+                "django-runserver-404.http",
+                "django-runserver-500.http",
+                "django-runserver-index.http",
+            ],
         );
     }
 
     #[test]
     fn fires_and_stays_quiet() {
-        fires("django-dev-server", "HTTP/1.1 200 OK\r\nServer: WSGIServer/0.2 CPython/3.12.1\r\n\r\n");
-        quiet("django-dev-server", "HTTP/1.1 200 OK\r\nServer: nginx\r\n\r\n");
+        fires(
+            "django-dev-server",
+            "HTTP/1.1 200 OK\r\nServer: WSGIServer/0.2 CPython/3.12.1\r\n\r\n",
+        );
+        quiet(
+            "django-dev-server",
+            "HTTP/1.1 200 OK\r\nServer: nginx\r\n\r\n",
+        );
     }
 }

@@ -75,10 +75,20 @@ mod tests {
 
     #[test]
     fn keyboard_cat_fires_random_secret_does_not() {
-        let report = fires("express-session-weak-secret", &with(&fixture_cookie("connect-sid-keyboard-cat")));
-        let f = report.exchanges[0].findings.iter().find(|f| f.rule == "express-session-weak-secret").unwrap();
+        let report = fires(
+            "express-session-weak-secret",
+            &with(&fixture_cookie("connect-sid-keyboard-cat")),
+        );
+        let f = report.exchanges[0]
+            .findings
+            .iter()
+            .find(|f| f.rule == "express-session-weak-secret")
+            .unwrap();
         assert_eq!(f.source.as_deref(), Some("keyboard cat"));
         assert!(f.fix.as_deref().unwrap().contains("`keyboard cat`"));
-        quiet("express-session-weak-secret", &with(&fixture_cookie("connect-sid-random-key")));
+        quiet(
+            "express-session-weak-secret",
+            &with(&fixture_cookie("connect-sid-random-key")),
+        );
     }
 }

@@ -1,4 +1,4 @@
-use crate::flask::detect::{window, werkzeug_debugger};
+use crate::flask::detect::{werkzeug_debugger, window};
 use crate::report::{Evidence, Finding, Severity};
 use crate::rules::flask::body_text;
 use crate::rules::{Check, Context, Outcome};
@@ -94,7 +94,10 @@ fn flask_debugger_exposed(ctx: &Context<'_>, out: &mut Vec<Finding>) -> Outcome 
     out.push(
         Finding::new(&FLASK_DEBUGGER_EXPOSED, detail)
             .severity(severity)
-            .evidence(Evidence::body(&redact_secret(excerpt, page.secret.as_deref()))),
+            .evidence(Evidence::body(&redact_secret(
+                excerpt,
+                page.secret.as_deref(),
+            ))),
     );
     Outcome::Checked
 }
@@ -145,7 +148,15 @@ mod tests {
             "flask-debugger-exposed",
             "HTTP/1.1 500 INTERNAL SERVER ERROR\r\nContent-Type: text/html\r\n\r\n<title>KeyError // Werkzeug Debugger</title><script>var CONSOLE_MODE = false, EVALEX = false, SECRET = \"abcdefgh\";</script>",
         );
-        assert_eq!(report.exchanges[0].findings.iter().find(|f| f.rule == "flask-debugger-exposed").unwrap().severity, Severity::High);
+        assert_eq!(
+            report.exchanges[0]
+                .findings
+                .iter()
+                .find(|f| f.rule == "flask-debugger-exposed")
+                .unwrap()
+                .severity,
+            Severity::High
+        );
         quiet(
             "flask-debugger-exposed",
             "HTTP/1.1 500 INTERNAL SERVER ERROR\r\nContent-Type: text/html\r\n\r\n<title>500 Internal Server Error</title>",

@@ -77,13 +77,23 @@ mod tests {
     fn fires_on_the_flask_dev_fixtures_only() {
         fires_exactly_on(
             "flask-dev-server",
-            &["flask-dev-boom.http", "flask-dev-console.http", "flask-dev-index.http"],
+            &[
+                "flask-dev-boom.http",
+                "flask-dev-console.http",
+                "flask-dev-index.http",
+            ],
         );
     }
 
     #[test]
     fn fires_and_stays_quiet() {
-        fires("flask-dev-server", "HTTP/1.1 200 OK\r\nServer: Werkzeug/2.0.1 Python/3.9.2\r\n\r\n");
-        quiet("flask-dev-server", "HTTP/1.1 200 OK\r\nServer: gunicorn\r\n\r\n");
+        fires(
+            "flask-dev-server",
+            "HTTP/1.1 200 OK\r\nServer: Werkzeug/2.0.1 Python/3.9.2\r\n\r\n",
+        );
+        quiet(
+            "flask-dev-server",
+            "HTTP/1.1 200 OK\r\nServer: gunicorn\r\n\r\n",
+        );
     }
 }

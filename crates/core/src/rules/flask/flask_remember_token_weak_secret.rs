@@ -62,16 +62,32 @@ mod tests {
 
     #[test]
     fn fires_on_the_captured_login() {
-        fires_exactly_on("flask-remember-token-weak-secret", &["flask-gunicorn-login-post.http"]);
-        let f = &findings_of("flask-remember-token-weak-secret", "flask-gunicorn-login-post.http")[0];
+        fires_exactly_on(
+            "flask-remember-token-weak-secret",
+            &["flask-gunicorn-login-post.http"],
+        );
+        let f = &findings_of(
+            "flask-remember-token-weak-secret",
+            "flask-gunicorn-login-post.http",
+        )[0];
         assert_eq!(f.cookie.as_deref(), Some("remember_token"));
         assert!(f.fix.as_deref().unwrap().contains("`dev`"));
     }
 
     #[test]
     fn weak_key_fires_random_key_does_not() {
-        let with = |c: &str| format!("HTTP/1.1 302 FOUND\r\nSet-Cookie: remember_token={c}; HttpOnly; Path=/\r\n\r\n");
-        fires("flask-remember-token-weak-secret", &with(&fixture_cookie("remember-dev")));
-        quiet("flask-remember-token-weak-secret", &with(&fixture_cookie("remember-random-key")));
+        let with = |c: &str| {
+            format!(
+                "HTTP/1.1 302 FOUND\r\nSet-Cookie: remember_token={c}; HttpOnly; Path=/\r\n\r\n"
+            )
+        };
+        fires(
+            "flask-remember-token-weak-secret",
+            &with(&fixture_cookie("remember-dev")),
+        );
+        quiet(
+            "flask-remember-token-weak-secret",
+            &with(&fixture_cookie("remember-random-key")),
+        );
     }
 }

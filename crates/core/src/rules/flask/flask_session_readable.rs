@@ -58,7 +58,11 @@ const PAYLOAD_CHARS: usize = 200;
 
 fn flask_session_readable(ctx: &Context<'_>, out: &mut Vec<Finding>) -> Outcome {
     let mut applicable = false;
-    for cookie in ctx.sessions().iter().filter(|s| s.kind == SessionKind::Flask) {
+    for cookie in ctx
+        .sessions()
+        .iter()
+        .filter(|s| s.kind == SessionKind::Flask)
+    {
         let Some(session) = cookie.flask() else {
             continue;
         };
@@ -70,7 +74,10 @@ fn flask_session_readable(ctx: &Context<'_>, out: &mut Vec<Finding>) -> Outcome 
         }
         facts.push(format!("{} bytes", session.size));
         if session.compressed {
-            facts.push(format!("zlib-compressed, {} bytes of JSON", session.json.len()));
+            facts.push(format!(
+                "zlib-compressed, {} bytes of JSON",
+                session.json.len()
+            ));
         }
         out.push(
             Finding::new(
@@ -113,7 +120,11 @@ mod tests {
         let f = &findings_of("flask-session-readable", "flask-gunicorn-login-post.http")[0];
         assert!(f.detail.contains("\"_user_id\":\"1\""), "{}", f.detail);
         assert!(f.detail.contains("zlib-compressed"), "{}", f.detail);
-        assert!(f.detail.contains("signed 2026-11-23T13:14:07Z"), "{}", f.detail);
+        assert!(
+            f.detail.contains("signed 2026-11-23T13:14:07Z"),
+            "{}",
+            f.detail
+        );
         assert_eq!(f.cookie.as_deref(), Some("session"));
     }
 

@@ -56,7 +56,11 @@ fn severity_of(kind: Sensitivity) -> Severity {
 
 fn flask_session_sensitive_data(ctx: &Context<'_>, out: &mut Vec<Finding>) -> Outcome {
     let mut applicable = false;
-    for cookie in ctx.sessions().iter().filter(|s| s.kind == SessionKind::Flask) {
+    for cookie in ctx
+        .sessions()
+        .iter()
+        .filter(|s| s.kind == SessionKind::Flask)
+    {
         let Some(session) = cookie.flask() else {
             continue;
         };
@@ -117,7 +121,12 @@ mod tests {
             .find(|f| f.rule == "flask-session-sensitive-data")
             .unwrap();
         assert_eq!(f.severity, Severity::High);
-        for key in ["`password` (credential)", "`api_token` (token)", "`email` (personal data)", "`csrf_token` (raw CSRF token)"] {
+        for key in [
+            "`password` (credential)",
+            "`api_token` (token)",
+            "`email` (personal data)",
+            "`csrf_token` (raw CSRF token)",
+        ] {
             assert!(f.detail.contains(key), "{key}: {}", f.detail);
         }
     }

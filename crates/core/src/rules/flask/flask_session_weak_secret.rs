@@ -89,7 +89,10 @@ mod tests {
                 "flask-talisman-index.http",
             ],
         );
-        let f = &findings_of("flask-session-weak-secret", "flask-gunicorn-login-post.http")[0];
+        let f = &findings_of(
+            "flask-session-weak-secret",
+            "flask-gunicorn-login-post.http",
+        )[0];
         assert_eq!(f.severity, Severity::Critical);
         assert_eq!(f.source.as_deref(), Some("dev"));
         assert!(f.detail.contains("`dev`"), "{}", f.detail);
@@ -101,10 +104,21 @@ mod tests {
 
     #[test]
     fn weak_keys_fire_random_keys_do_not() {
-        for name in ["flask-dev-simple", "flask-dev-compressed", "flask-dev-sensitive", "flask-changeme"] {
-            fires("flask-session-weak-secret", &response_with(&fixture_cookie(name)));
+        for name in [
+            "flask-dev-simple",
+            "flask-dev-compressed",
+            "flask-dev-sensitive",
+            "flask-changeme",
+        ] {
+            fires(
+                "flask-session-weak-secret",
+                &response_with(&fixture_cookie(name)),
+            );
         }
-        quiet("flask-session-weak-secret", &response_with(&fixture_cookie("flask-random-key")));
+        quiet(
+            "flask-session-weak-secret",
+            &response_with(&fixture_cookie("flask-random-key")),
+        );
     }
 
     #[test]
@@ -117,7 +131,10 @@ mod tests {
             },
         );
         let e = &report.exchanges[0];
-        assert!(!e.findings.iter().any(|f| f.rule == "flask-session-weak-secret"));
+        assert!(!e
+            .findings
+            .iter()
+            .any(|f| f.rule == "flask-session-weak-secret"));
         assert!(!e.passed.contains(&"flask-session-weak-secret"));
         not_applicable_with_scheme(
             "flask-session-weak-secret",
@@ -143,6 +160,9 @@ mod tests {
             .expect("weak secret of the request cookie");
         assert_eq!(f.source.as_deref(), Some("changeme"));
         assert_eq!(e.sessions.len(), 1);
-        assert_eq!(e.sessions[0].source, crate::flask::view::CookieSource::Cookie);
+        assert_eq!(
+            e.sessions[0].source,
+            crate::flask::view::CookieSource::Cookie
+        );
     }
 }

@@ -67,7 +67,11 @@ pub(crate) fn weak_secret_findings(
 ) -> crate::rules::Outcome {
     use crate::rules::Outcome;
     let mut applicable = false;
-    for cookie in ctx.sessions().iter().filter(|s| s.kind == kind && s.audited) {
+    for cookie in ctx
+        .sessions()
+        .iter()
+        .filter(|s| s.kind == kind && s.audited)
+    {
         applicable = true;
         let Some(secret) = &cookie.weak_secret else {
             continue;
@@ -150,7 +154,8 @@ pub(crate) mod fixtures {
                 .any(|e| e.findings.iter().any(|f| f.rule == id));
             let expected = fires_on.contains(&name);
             assert_eq!(
-                fired, expected,
+                fired,
+                expected,
                 "`{id}` on {name}: fired = {fired}, expected {expected}; findings: {:#?}",
                 report.exchanges.first().map(|e| &e.findings)
             );

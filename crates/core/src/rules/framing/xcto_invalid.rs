@@ -1,3 +1,4 @@
+use crate::headers::content_type::carries_content;
 use crate::headers::list_values;
 use crate::report::{Finding, Severity};
 use crate::rules::{Check, Context, Outcome};
@@ -8,7 +9,8 @@ crate::declare_rule! {
     /// case-insensitive), sent once.
     ///
     /// Browsers follow the Fetch Standard: the values of every line are split on
-    /// commas, and `nosniff` applies only if the **first** one is `nosniff`.
+    /// commas, and `nosniff` applies only if the **first** one is `nosniff`. Checked on
+    /// every response with content (not redirects, `204` or `304`).
     ///
     /// ## Why is this bad?
     /// Any other value (`no-sniff`, `nosniff;`, `true`) is ignored, so browsers may again
@@ -50,6 +52,9 @@ crate::declare_rule! {
 }
 
 fn xcto_invalid(ctx: &Context<'_>, out: &mut Vec<Finding>) -> Outcome {
+    if !carries_content(&ctx.exchange.response) {
+        return Outcome::NotApplicable;
+    }
     let Some(line) = ctx.headers().get_header("x-content-type-options") else {
         return Outcome::NotApplicable;
     };
@@ -120,6 +125,13 @@ mod tests {
     fn not_applicable_without_the_header() {
         assert_not_applicable(
             &run_input("HTTP/1.1 200 OK\r\n\r\n", crate::Scheme::Https),
+            ID,
+        );
+        assert_not_applicable(
+            &run_input(
+                "HTTP/1.1 301 Moved\r\nLocation: /x\r\nX-Content-Type-Options: x\r\n\r\n",
+                crate::Scheme::Https,
+            ),
             ID,
         );
     }

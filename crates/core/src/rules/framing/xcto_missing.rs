@@ -1,3 +1,4 @@
+use crate::headers::content_type::carries_content;
 use crate::report::Finding;
 use crate::rules::{Check, Context, Outcome};
 
@@ -9,6 +10,11 @@ crate::declare_rule! {
     /// Without `nosniff`, browsers may guess ("sniff") a response's type from its bytes
     /// and run an uploaded text file or JSON answer as a script or stylesheet. With it,
     /// scripts and styles are only used when their `Content-Type` says so.
+    ///
+    /// Every response with content is checked, whatever its type; not redirects, `204`
+    /// or `304`, whose bodies browsers never use. Severity is **medium**: MIME sniffing
+    /// turns an upload or a reflected JSON value into stored XSS or a script gadget. The
+    /// MDN Observatory deducts 5 points.
     ///
     /// ## Example
     /// ```http
@@ -40,6 +46,9 @@ crate::declare_rule! {
 }
 
 fn xcto_missing(ctx: &Context<'_>, out: &mut Vec<Finding>) -> Outcome {
+    if !carries_content(&ctx.exchange.response) {
+        return Outcome::NotApplicable;
+    }
     if ctx.headers().contains("x-content-type-options") {
         // A present but wrong value is `xcto-invalid`'s business.
         return Outcome::Checked;
@@ -58,6 +67,18 @@ mod tests {
     #[test]
     fn fires_without_the_header() {
         fires("xcto-missing", "HTTP/1.1 200 OK\r\n\r\n");
+    }
+
+    #[test]
+    fn not_applicable_to_redirects_and_empty_responses() {
+        use crate::rules::transport::testkit::{assert_not_applicable, exchange, run};
+        for ex in [
+            exchange(302, &[("Location", "https://example.com/")], None),
+            exchange(204, &[], None),
+            exchange(304, &[], None),
+        ] {
+            assert_not_applicable(&run(ex, None), "xcto-missing");
+        }
     }
 
     #[test]

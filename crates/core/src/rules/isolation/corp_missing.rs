@@ -1,3 +1,4 @@
+use crate::headers::content_type::carries_content;
 use crate::headers::cross_origin::CrossOriginResourcePolicy;
 use crate::report::{Finding, Severity};
 use crate::rules::{Check, Context, Outcome};
@@ -59,8 +60,7 @@ crate::declare_rule! {
 }
 
 fn corp_missing(ctx: &Context<'_>, out: &mut Vec<Finding>) -> Outcome {
-    let response = &ctx.exchange.response;
-    if response.is_redirect() || matches!(response.status, Some(100..=199 | 204 | 304)) {
+    if !carries_content(&ctx.exchange.response) {
         return Outcome::NotApplicable;
     }
     let mut lines = ctx.headers().get_all("cross-origin-resource-policy");

@@ -86,9 +86,11 @@ fn policy_mismatch(ctx: &Context<'_>, out: &mut Vec<Finding>) -> Outcome {
     }
     if let Some(frame) = &policy.frame {
         let expected = frame.x_frame_options.as_str();
-        let has_frame_ancestors = headers
-            .get_all("content-security-policy")
-            .any(|h| directives(&h.value).iter().any(|(n, _)| n == "frame-ancestors"));
+        let has_frame_ancestors = headers.get_all("content-security-policy").any(|h| {
+            directives(&h.value)
+                .iter()
+                .any(|(n, _)| n == "frame-ancestors")
+        });
         compare(
             headers,
             "X-Frame-Options",
@@ -100,21 +102,61 @@ fn policy_mismatch(ctx: &Context<'_>, out: &mut Vec<Finding>) -> Outcome {
         );
     }
     if let Some(r) = &policy.referrer {
-        compare(headers, "Referrer-Policy", &r.policy, same_list, false, "[referrer] policy", out);
+        compare(
+            headers,
+            "Referrer-Policy",
+            &r.policy,
+            same_list,
+            false,
+            "[referrer] policy",
+            out,
+        );
     }
     if let Some(p) = &policy.permissions {
-        compare(headers, "Permissions-Policy", &p.policy, same_list, false, "[permissions] policy", out);
+        compare(
+            headers,
+            "Permissions-Policy",
+            &p.policy,
+            same_list,
+            false,
+            "[permissions] policy",
+            out,
+        );
     }
     if let Some(co) = &policy.cross_origin {
         let eq = |a: &str, b: &str| a.trim().eq_ignore_ascii_case(b);
         if let Some(v) = &co.opener {
-            compare(headers, "Cross-Origin-Opener-Policy", v, eq, false, "[cross_origin] opener", out);
+            compare(
+                headers,
+                "Cross-Origin-Opener-Policy",
+                v,
+                eq,
+                false,
+                "[cross_origin] opener",
+                out,
+            );
         }
         if let Some(v) = &co.resource {
-            compare(headers, "Cross-Origin-Resource-Policy", v, eq, false, "[cross_origin] resource", out);
+            compare(
+                headers,
+                "Cross-Origin-Resource-Policy",
+                v,
+                eq,
+                false,
+                "[cross_origin] resource",
+                out,
+            );
         }
         if let Some(v) = &co.embedder {
-            compare(headers, "Cross-Origin-Embedder-Policy", v, eq, true, "[cross_origin] embedder", out);
+            compare(
+                headers,
+                "Cross-Origin-Embedder-Policy",
+                v,
+                eq,
+                true,
+                "[cross_origin] embedder",
+                out,
+            );
         }
     }
     if let Some(remove) = &policy.remove {
@@ -135,7 +177,10 @@ fn policy_mismatch(ctx: &Context<'_>, out: &mut Vec<Finding>) -> Outcome {
                 out.push(
                     Finding::new(
                         &POLICY_MISMATCH,
-                        format!("{} is sent, but the policy removes it ([remove] headers).", h.name),
+                        format!(
+                            "{} is sent, but the policy removes it ([remove] headers).",
+                            h.name
+                        ),
                     )
                     .header_evidence(&h.name, &h.value),
                 );
@@ -208,7 +253,10 @@ fn compare(
             out.push(
                 Finding::new(
                     &POLICY_MISMATCH,
-                    format!("{} is `{}`; the policy ({key}) sets `{expected}`.", h.name, h.value),
+                    format!(
+                        "{} is `{}`; the policy ({key}) sets `{expected}`.",
+                        h.name, h.value
+                    ),
                 )
                 .header_evidence(&h.name, &h.value)
                 .fix(format!("{name}: {expected}")),
@@ -338,7 +386,11 @@ mod tests {
     use crate::{check, parse, Policy, Report};
 
     fn run(policy: &Policy, input: &str) -> Report {
-        check(&parse(input.as_bytes()).unwrap(), policy, &Default::default())
+        check(
+            &parse(input.as_bytes()).unwrap(),
+            policy,
+            &Default::default(),
+        )
     }
 
     fn mismatches(report: &Report) -> Vec<String> {
@@ -358,8 +410,14 @@ mod tests {
             "HTTP/1.1 200 OK\r\nReferrer-Policy: no-referrer\r\nContent-Security-Policy: default-src 'self'; object-src 'none'\r\n\r\n",
         );
         let found = mismatches(&report);
-        assert!(found.iter().any(|d| d.contains("Referrer-Policy")), "{found:#?}");
-        assert!(found.iter().any(|d| d.contains("lacks `base-uri`")), "{found:#?}");
+        assert!(
+            found.iter().any(|d| d.contains("Referrer-Policy")),
+            "{found:#?}"
+        );
+        assert!(
+            found.iter().any(|d| d.contains("lacks `base-uri`")),
+            "{found:#?}"
+        );
         assert!(found.iter().any(|d| d.contains("script-src")), "{found:#?}");
     }
 
@@ -393,6 +451,8 @@ mod tests {
             &policy,
             "HTTP/1.1 200 OK\r\nSet-Cookie: sid=1; Secure; HttpOnly; SameSite=Lax\r\n\r\n",
         );
-        assert!(mismatches(&report).iter().any(|d| d.contains("SameSite=Lax")));
+        assert!(mismatches(&report)
+            .iter()
+            .any(|d| d.contains("SameSite=Lax")));
     }
 }

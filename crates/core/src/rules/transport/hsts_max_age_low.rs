@@ -145,6 +145,26 @@ mod tests {
     }
 
     #[test]
+    fn the_policy_sets_the_minimum() {
+        use crate::rules::transport::testkit::{assert_quiet, exchange, run_with_policy};
+        let one_year = || {
+            exchange(
+                200,
+                &[("Strict-Transport-Security", "max-age=31536000")],
+                None,
+            )
+        };
+        let report = run_with_policy(one_year(), "strict");
+        let f = one(&report, ID);
+        assert_eq!(f.severity, Severity::Low);
+        assert!(f.detail.contains("63072000"), "{}", f.detail);
+        let lenient = "[hsts]\nmax_age = 86400\ninclude_subdomains = true\n";
+        let day = exchange(200, &[("Strict-Transport-Security", "max-age=86400")], None);
+        assert_quiet(&run_with_policy(day, lenient), ID);
+        assert_quiet(&run_with_policy(one_year(), "balanced"), ID);
+    }
+
+    #[test]
     fn not_applicable_without_a_valid_header_or_over_http() {
         not_applicable_with_scheme(ID, "HTTP/1.1 200 OK\r\n\r\n", Scheme::Https);
         not_applicable_with_scheme(ID, &hsts("max-age=1y"), Scheme::Https);

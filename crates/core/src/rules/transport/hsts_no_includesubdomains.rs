@@ -18,7 +18,8 @@ crate::declare_rule! {
     /// make sure every subdomain (intranet hosts included) serves HTTPS.
     ///
     /// Only valid headers on HTTPS responses are checked, and not `max-age=0` (which
-    /// removes HSTS; see `hsts-max-age-low`).
+    /// removes HSTS; see `hsts-max-age-low`), nor when the policy says
+    /// `[hsts] include_subdomains = false` (a site that keeps some subdomains on HTTP).
     ///
     /// ## Example
     /// ```http
@@ -56,14 +57,20 @@ fn hsts_no_includesubdomains(ctx: &Context<'_>, out: &mut Vec<Finding>) -> Outco
     let Some(Ok(hsts)) = ctx.hsts() else {
         return Outcome::NotApplicable;
     };
-    // TODO(policy): NotApplicable when the policy says `[hsts] include_subdomains = false`
-    // (a site that deliberately keeps plain-HTTP subdomains), once `Policy` has `[hsts]`.
-    if hsts.max_age == 0 || hsts.include_subdomains {
-        return if hsts.max_age == 0 {
-            Outcome::NotApplicable
-        } else {
-            Outcome::Checked
-        };
+    // A policy may keep subdomains out on purpose (some still serve plain HTTP).
+    if ctx
+        .policy
+        .hsts
+        .as_ref()
+        .is_some_and(|h| !h.include_subdomains)
+    {
+        return Outcome::NotApplicable;
+    }
+    if hsts.max_age == 0 {
+        return Outcome::NotApplicable;
+    }
+    if hsts.include_subdomains {
+        return Outcome::Checked;
     }
     let mut finding = Finding::new(
         &HSTS_NO_INCLUDESUBDOMAINS,
@@ -99,6 +106,18 @@ mod tests {
     fn quiet_with_includesubdomains() {
         quiet(ID, &hsts("max-age=31536000; includeSubDomains"));
         quiet(ID, &hsts("max-age=31536000;INCLUDESUBDOMAINS"));
+    }
+
+    #[test]
+    fn not_applicable_when_the_policy_leaves_subdomains_out() {
+        use crate::rules::transport::testkit::{assert_not_applicable, exchange, run_with_policy};
+        let ex = exchange(
+            200,
+            &[("Strict-Transport-Security", "max-age=31536000")],
+            None,
+        );
+        let policy = "[hsts]\nmax_age = 31536000\ninclude_subdomains = false\n";
+        assert_not_applicable(&run_with_policy(ex, policy), ID);
     }
 
     #[test]

@@ -53,7 +53,7 @@ pub(crate) fn https_redirect_target(response: &Response) -> Option<&str> {
 
 /// The smallest `max-age` expected: the policy's `[hsts] max_age`, else one year.
 pub(crate) fn min_max_age(ctx: &Context<'_>) -> u64 {
-    // TODO(policy): read `ctx.policy.hsts.max_age` once `Policy` has its `[hsts]` section.
-    let _ = ctx.policy;
-    crate::headers::hsts::ONE_YEAR
+    ctx.policy
+        .hsts_min_max_age()
+        .unwrap_or(crate::headers::hsts::ONE_YEAR)
 }
