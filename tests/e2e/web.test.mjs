@@ -32,7 +32,6 @@ const fixture = (name) => readFileSync(path.join(FIXTURES, name), "utf8");
 const EXPECTED_FLASK_LOGIN = [
   "hsts-missing",
   "csp-missing",
-  "xcto-missing",
   "cookie-missing-secure",
   "cookie-missing-samesite",
   "info-leak-server-product",

@@ -194,6 +194,14 @@ impl Component for App {
             Some("light") => Theme::Light,
             _ => Theme::Auto,
         };
+        let t0 = dom::now();
+        let policy = Policy::default();
+        let t1 = dom::now();
+        let text = policy_export::suggest(None);
+        let t2 = dom::now();
+        let st = policy_export::validate(&text);
+        let t3 = dom::now();
+        dom::set_root_attr("data-tcreate", Some(&format!("default={:.1} suggest={:.1} validate={:.1} {:?}", t1-t0, t2-t1, t3-t2, st.is_ok())));
         let mut app = App {
             textarea: NodeRef::default(),
             pending_text: None,
@@ -228,6 +236,7 @@ impl Component for App {
         };
         app.set_policy_text(policy_export::suggest(None));
         app.restore_from_fragment();
+        dom::set_root_attr("data-tcreated", Some(&format!("{:.1}", dom::now())));
         app
     }
 
@@ -448,6 +457,7 @@ impl Component for App {
     }
 
     fn view(&self, ctx: &Context<Self>) -> Html {
+        dom::set_root_attr("data-tview", Some(&format!("{:.1}", dom::now())));
         let link = ctx.link();
         html! {
             <div class={classes!("app", self.dragging.then_some("dragging"))}

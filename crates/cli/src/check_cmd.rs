@@ -255,15 +255,12 @@ pub fn gate_failures(
     failures
 }
 
-/// The policy named by `--policy`, or the balanced preset.
+/// The policy named by `--policy` (a preset name, or a TOML or JSON file), or the
+/// balanced preset.
 fn load_policy(spec: Option<&str>) -> anyhow::Result<Policy> {
     match spec {
         None => Ok(Policy::default()),
-        Some("balanced") => Ok(Policy::balanced()),
-        // TODO(policy): use `Policy::load(spec)` (preset name or TOML/JSON file) once it lands.
-        Some(other) => bail!(
-            "--policy {other}: policy files are not supported yet (only the `balanced` preset)"
-        ),
+        Some(spec) => crate::policy_cmd::load_policy_spec(spec),
     }
 }
 

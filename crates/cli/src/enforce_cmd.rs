@@ -129,8 +129,12 @@ pub fn run(args: EnforceArgs) -> anyhow::Result<ExitCode> {
             .with_context(|| format!("cannot write {}", path.display()))?,
         None => {
             let mut stdout = std::io::stdout().lock();
-            stdout.write_all(&out)?;
-            stdout.flush()?;
+            let written = stdout.write_all(&out).and_then(|()| stdout.flush());
+            // `| head` closing the pipe early is not an error.
+            match written {
+                Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => return Err(e.into()),
+                _ => {}
+            }
         }
     }
     if args.changes {

@@ -341,11 +341,23 @@ fn ignore_disables_a_rule() {
 }
 
 #[test]
-fn unsupported_policy_file_is_an_error_not_a_silent_default() {
+fn policy_presets_and_files() {
+    // Neither a file nor a preset: an error, never a silent default.
     let out = headwarden(&["check", "--policy", "no-such-policy.toml"], Some(BARE));
     assert_exit(&out, 2);
-    let ok = headwarden(&["check", "--policy", "balanced"], Some(BARE));
-    assert_exit(&ok, 0);
+    for preset in ["balanced", "strict", "flask-talisman"] {
+        let out = headwarden(&["check", "--policy", preset], Some(BARE));
+        assert_exit(&out, 0);
+    }
+    let path = common::temp_path("policy.toml");
+    std::fs::write(&path, "preset = \"strict\"\n").expect("write policy");
+    let good = headwarden(&["check", "--policy", &path.to_string_lossy()], Some(BARE));
+    std::fs::write(&path, "preset = \"strict\"\n[hsts]\nmax_age = \"soon\"\n").expect("write");
+    let bad = headwarden(&["check", "--policy", &path.to_string_lossy()], Some(BARE));
+    let _ = std::fs::remove_file(&path);
+    assert_exit(&good, 0);
+    assert_exit(&bad, 2);
+    assert!(stderr(&bad).contains("policy"), "{}", stderr(&bad));
 }
 
 // --- rules -------------------------------------------------------------------------

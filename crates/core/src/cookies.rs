@@ -557,7 +557,7 @@ pub fn parse_all(headers: &Headers) -> Vec<SetCookie> {
     let date = headers.get("date").and_then(parse_cookie_date);
     let mut out = Vec::new();
     for h in headers.get_all("set-cookie") {
-        if h.value.contains('\n') {
+        if memchr::memchr(b'\n', h.value.as_bytes()).is_some() {
             out.extend(
                 h.value
                     .split('\n')
@@ -608,15 +608,11 @@ pub fn parse_with(raw: &str, header: &str, date: Option<OffsetDateTime>) -> SetC
     };
     let mut problems = Problems(Vec::new());
 
-    if let Some(&b) = raw
-        .as_bytes()
-        .iter()
-        .find(|&&b| (b < 0x20 && b != b'\t') || b == 0x7f)
-    {
-        problems.push(CookieProblem::ControlCharacter(b));
+    if let Some(ch) = first_char_failing(raw, is_not_control) {
+        problems.push(CookieProblem::ControlCharacter(ch as u8));
     }
 
-    let (pair, attrs) = match raw.find(';') {
+    let (pair, attrs) = match memchr::memchr(b';', raw.as_bytes()) {
         Some(i) => (&raw[..i], Some(&raw[i + 1..])),
         None => (raw, None),
     };
@@ -688,6 +684,39 @@ fn read_pair(pair: &str, c: &mut SetCookie, problems: &mut Problems) {
     }
 }
 
+/// `str::split` on an ASCII byte, with the memchr crate's vectorised search.
+struct SplitByte<'a> {
+    rest: Option<&'a str>,
+    byte: u8,
+}
+
+impl<'a> SplitByte<'a> {
+    fn new(s: &'a str, byte: u8) -> Self {
+        SplitByte {
+            rest: Some(s),
+            byte,
+        }
+    }
+}
+
+impl<'a> Iterator for SplitByte<'a> {
+    type Item = &'a str;
+    fn next(&mut self) -> Option<&'a str> {
+        let rest = self.rest?;
+        match memchr::memchr(self.byte, rest.as_bytes()) {
+            // `byte` is ASCII, so both sides are on char boundaries.
+            Some(i) => {
+                self.rest = rest.get(i + 1..);
+                rest.get(..i)
+            }
+            None => {
+                self.rest = None;
+                Some(rest)
+            }
+        }
+    }
+}
+
 /// The byte range of `part`, a subslice of `whole`, within `whole`.
 fn span(whole: &str, part: &str) -> Range<usize> {
     let start = (part.as_ptr() as usize).saturating_sub(whole.as_ptr() as usize);
@@ -697,12 +726,12 @@ fn span(whole: &str, part: &str) -> Range<usize> {
 fn read_attributes(raw: &str, attrs: &str, c: &mut SetCookie, problems: &mut Problems) {
     let mut seen: u16 = 0;
     let mut overflow = false;
-    for av in attrs.split(';') {
+    for av in SplitByte::new(attrs, b';') {
         let av = av.trim();
         if av.is_empty() {
             continue; // `a=b; Path=/;`: a trailing `;` is harmless
         }
-        let (name, value) = match av.find('=') {
+        let (name, value) = match memchr::memchr(b'=', av.as_bytes()) {
             Some(i) => (av[..i].trim(), Some(av[i + 1..].trim())),
             None => (av, None),
         };
@@ -917,8 +946,18 @@ fn is_cookie_octet(b: u8) -> bool {
 /// The first character of `s` whose first byte fails `ok` (ASCII tests: any non-ASCII
 /// character fails them).
 fn first_char_failing(s: &str, ok: fn(u8) -> bool) -> Option<char> {
+    // A branch-free pass first (it vectorises); the common case stops here.
+    if s.bytes().fold(true, |all, b| all & ok(b)) {
+        return None;
+    }
     let at = s.bytes().position(|b| !ok(b))?;
     s.get(at..)?.chars().next()
+}
+
+/// Not a control character that makes browsers ignore the cookie (RFC 6265bis §5.6:
+/// %x00-08, %x0A-1F, %x7F; a tab is allowed). Bytes of non-ASCII characters pass.
+fn is_not_control(b: u8) -> bool {
+    (b >= 0x20 || b == b'\t') & (b != 0x7f)
 }
 
 /// At most 60 chars of `s`, for problem messages.
@@ -961,6 +1000,11 @@ fn lifetime(
 /// 07:28:00 GMT`), asctime (`Wed Oct 21 07:28:00 2015`) and the Netscape variants all
 /// read. Also used for the `Date` header, whose formats (RFC 9110) are a subset.
 pub fn parse_cookie_date(s: &str) -> Option<OffsetDateTime> {
+    parse_imf_fixdate(s).or_else(|| parse_cookie_date_general(s))
+}
+
+/// RFC 6265 §5.1.1 in full.
+fn parse_cookie_date_general(s: &str) -> Option<OffsetDateTime> {
     let mut time: Option<(u8, u8, u8)> = None;
     let mut day: Option<u8> = None;
     let mut month: Option<u8> = None;
@@ -1006,6 +1050,42 @@ pub fn parse_cookie_date(s: &str) -> Option<OffsetDateTime> {
     }
     let date = Date::from_calendar_date(year, Month::try_from(month?).ok()?, day?).ok()?;
     let time = Time::from_hms(hour, minute, second).ok()?;
+    Some(PrimitiveDateTime::new(date, time).assume_utc())
+}
+
+/// The fast path for the one format servers are asked to send (RFC 9110 IMF-fixdate,
+/// `Sun, 06 Nov 1994 08:49:37 GMT`); anything else takes the general algorithm.
+fn parse_imf_fixdate(s: &str) -> Option<OffsetDateTime> {
+    let b: &[u8; 29] = s.trim().as_bytes().try_into().ok()?;
+    if b[3] != b','
+        || b[4] != b' '
+        || b[7] != b' '
+        || b[11] != b' '
+        || b[16] != b' '
+        || b[19] != b':'
+        || b[22] != b':'
+        || &b[25..] != b" GMT"
+    {
+        return None;
+    }
+    let num = |r: std::ops::Range<usize>| -> Option<u32> {
+        let d = b.get(r)?;
+        d.iter().all(u8::is_ascii_digit).then(|| decimal(d))
+    };
+    let day = u8::try_from(num(5..7)?).ok()?;
+    let month = month_token(&b[8..11])?;
+    let year = i32::try_from(num(12..16)?).ok()?;
+    let (hour, minute, second) = (num(17..19)?, num(20..22)?, num(23..25)?);
+    if year < 1601 {
+        return None;
+    }
+    let date = Date::from_calendar_date(year, Month::try_from(month).ok()?, day).ok()?;
+    let time = Time::from_hms(
+        u8::try_from(hour).ok()?,
+        u8::try_from(minute).ok()?,
+        u8::try_from(second).ok()?,
+    )
+    .ok()?;
     Some(PrimitiveDateTime::new(date, time).assume_utc())
 }
 
@@ -1076,7 +1156,12 @@ pub fn classify(name: &str, value: &str) -> CookieClass {
             &owned
         }
     };
-    let has = |w: &str| lower.contains(w);
+    // Needles are short and names too: a plain scan beats a searcher's setup.
+    let has = |w: &str| {
+        let (hay, needle) = (lower.as_bytes(), w.as_bytes());
+        hay.windows(needle.len())
+            .any(|win| win[0] == needle[0] && win == needle)
+    };
     if has("csrf") || has("xsrf") || has("antiforgery") || has("requestverificationtoken") {
         return CookieClass::Csrf;
     }
@@ -1462,6 +1547,21 @@ mod tests {
         assert_eq!(parse_cookie_date("tomorrow"), None);
         assert_eq!(parse_cookie_date("Wed, 21 Oct 1500 07:28:00 GMT"), None);
         assert_eq!(parse_cookie_date(""), None);
+    }
+
+    #[test]
+    fn fast_and_general_date_paths_agree() {
+        for s in [
+            "Sun, 06 Nov 1994 08:49:37 GMT",
+            "Tue, 29 Feb 2028 23:59:59 GMT",
+            "Tue, 30 Feb 2028 23:59:59 GMT",
+            "Tue, 23 Nov 2027 24:00:00 GMT",
+            "Tue, 23 Xyz 2027 13:14:07 GMT",
+        ] {
+            assert_eq!(parse_imf_fixdate(s), parse_cookie_date_general(s), "{s}");
+        }
+        let split: Vec<&str> = SplitByte::new("a;b;;c;", b';').collect();
+        assert_eq!(split, vec!["a", "b", "", "c", ""]);
     }
 
     #[test]
