@@ -120,6 +120,8 @@ pub enum Msg {
     WordlistLoaded(js_sys::ArrayBuffer),
     CancelAudit,
     PolicyEdit(String),
+    /// Rebuild the suggested policy for the current report (after typing pauses).
+    PolicySuggest,
     PolicyReset,
     PolicyDownload,
 }
@@ -131,7 +133,9 @@ pub struct App {
     pending_text: Option<String>,
     input: String,
     scheme: SchemeChoice,
-    policy: Policy,
+    /// The policy reports are graded against (`balanced`, as everywhere); parsed on the
+    /// first check, not at startup.
+    policy: Option<Policy>,
     analysis: Option<Result<Analysis, String>>,
     selected: usize,
     expanded: BTreeSet<String>,
@@ -160,6 +164,9 @@ pub struct App {
     policy_text: String,
     policy_status: Result<(), String>,
     policy_edited: bool,
+    /// The report `seq` the policy text was built for.
+    policy_seq: u64,
+    policy_timer: Option<Timeout>,
 }
 
 impl Component for App {
@@ -194,20 +201,12 @@ impl Component for App {
             Some("light") => Theme::Light,
             _ => Theme::Auto,
         };
-        let t0 = dom::now();
-        let policy = Policy::default();
-        let t1 = dom::now();
-        let text = policy_export::suggest(None);
-        let t2 = dom::now();
-        let st = policy_export::validate(&text);
-        let t3 = dom::now();
-        dom::set_root_attr("data-tcreate", Some(&format!("default={:.1} suggest={:.1} validate={:.1} {:?}", t1-t0, t2-t1, t3-t2, st.is_ok())));
         let mut app = App {
             textarea: NodeRef::default(),
             pending_text: None,
             input: String::new(),
             scheme: SchemeChoice::Auto,
-            policy: Policy::default(),
+            policy: None,
             analysis: None,
             selected: 0,
             expanded: BTreeSet::new(),
@@ -230,17 +229,84 @@ impl Component for App {
             session_values: Vec::new(),
             audit: AuditState::Idle,
             audit_updates: 0,
-            policy_text: String::new(),
+            // The preset's own text, valid by construction: nothing to parse at startup.
+            policy_text: policy_export::preset_text().to_string(),
             policy_status: Ok(()),
             policy_edited: false,
+            policy_seq: 0,
+            policy_timer: None,
         };
-        app.set_policy_text(policy_export::suggest(None));
         app.restore_from_fragment();
-        dom::set_root_attr("data-tcreated", Some(&format!("{:.1}", dom::now())));
         app
     }
 
     fn update(&mut self, ctx: &Context<Self>, msg: Msg) -> bool {
+        let seq = self.seq;
+        let render = self.handle(ctx, msg);
+        if self.seq != seq {
+            self.schedule_policy(ctx);
+        }
+        render
+    }
+
+    fn rendered(&mut self, ctx: &Context<Self>, first_render: bool) {
+        if let Some(text) = self.pending_text.take() {
+            if let Some(area) = self.textarea.cast::<HtmlTextAreaElement>() {
+                area.set_value(&text);
+            }
+        }
+        if first_render {
+            // The page is interactive from here on; tests read this mark.
+            dom::set_root_attr("data-ready-ms", Some(&format!("{:.1}", dom::now())));
+            dom::set_root_attr("data-ready", Some("1"));
+            if self.worker_state == WorkerState::Unavailable {
+                dom::set_root_attr("data-worker", Some("unavailable"));
+            }
+            if self.seq > 0 {
+                self.schedule_policy(ctx);
+            }
+        }
+    }
+
+    fn view(&self, ctx: &Context<Self>) -> Html {
+        let link = ctx.link();
+        html! {
+            <div class={classes!("app", self.dragging.then_some("dragging"))}
+                ondragover={link.callback(|e: DragEvent| { e.prevent_default(); Msg::Dragging(true) })}
+                ondragleave={link.callback(|_: DragEvent| Msg::Dragging(false))}
+                ondrop={link.batch_callback(|e: DragEvent| {
+                    e.prevent_default();
+                    let file = e.data_transfer().and_then(|d| d.files()).and_then(|f| f.get(0));
+                    let mut msgs = vec![Msg::Dragging(false)];
+                    msgs.extend(file.map(Msg::OpenFile));
+                    msgs
+                })}>
+                <a class="skip-link" href="#report">{"Skip to the report"}</a>
+                { self.view_header(ctx) }
+                <main class="layout">
+                    { self.view_input(ctx) }
+                    <section id="report" class="report" tabindex="-1" aria-label="Report"
+                        data-report-seq={self.seq.to_string()}>
+                        { self.view_report(ctx) }
+                    </section>
+                </main>
+                <div class="lower">
+                    { views::session_panel(self, ctx) }
+                    { views::policy_panel(self, ctx) }
+                    <RulesReference />
+                </div>
+                <footer class="footer">
+                    <p>{"headwarden "}{headwarden_core::VERSION}
+                       {" · the engine runs in this page as WebAssembly; the page makes no requests after it loads."}</p>
+                </footer>
+            </div>
+        }
+    }
+}
+
+impl App {
+    /// Applies one message; true when the view changes.
+    fn handle(&mut self, ctx: &Context<Self>, msg: Msg) -> bool {
         match msg {
             Msg::Input => {
                 let Some(area) = self.textarea.cast::<HtmlTextAreaElement>() else {
@@ -421,6 +487,14 @@ impl Component for App {
                 self.policy_edited = true;
                 true
             }
+            Msg::PolicySuggest => {
+                self.policy_timer = None;
+                if self.policy_edited {
+                    return false;
+                }
+                self.suggest_policy();
+                true
+            }
             Msg::PolicyReset => {
                 self.policy_edited = false;
                 self.suggest_policy();
@@ -440,60 +514,6 @@ impl Component for App {
         }
     }
 
-    fn rendered(&mut self, _ctx: &Context<Self>, first_render: bool) {
-        if let Some(text) = self.pending_text.take() {
-            if let Some(area) = self.textarea.cast::<HtmlTextAreaElement>() {
-                area.set_value(&text);
-            }
-        }
-        if first_render {
-            // The page is interactive from here on; tests read this mark.
-            dom::set_root_attr("data-ready-ms", Some(&format!("{:.1}", dom::now())));
-            dom::set_root_attr("data-ready", Some("1"));
-            if self.worker_state == WorkerState::Unavailable {
-                dom::set_root_attr("data-worker", Some("unavailable"));
-            }
-        }
-    }
-
-    fn view(&self, ctx: &Context<Self>) -> Html {
-        dom::set_root_attr("data-tview", Some(&format!("{:.1}", dom::now())));
-        let link = ctx.link();
-        html! {
-            <div class={classes!("app", self.dragging.then_some("dragging"))}
-                ondragover={link.callback(|e: DragEvent| { e.prevent_default(); Msg::Dragging(true) })}
-                ondragleave={link.callback(|_: DragEvent| Msg::Dragging(false))}
-                ondrop={link.batch_callback(|e: DragEvent| {
-                    e.prevent_default();
-                    let file = e.data_transfer().and_then(|d| d.files()).and_then(|f| f.get(0));
-                    let mut msgs = vec![Msg::Dragging(false)];
-                    msgs.extend(file.map(Msg::OpenFile));
-                    msgs
-                })}>
-                <a class="skip-link" href="#report">{"Skip to the report"}</a>
-                { self.view_header(ctx) }
-                <main class="layout">
-                    { self.view_input(ctx) }
-                    <section id="report" class="report" tabindex="-1" aria-label="Report"
-                        data-report-seq={self.seq.to_string()}>
-                        { self.view_report(ctx) }
-                    </section>
-                </main>
-                <div class="lower">
-                    { views::session_panel(self, ctx) }
-                    { views::policy_panel(self, ctx) }
-                    <RulesReference />
-                </div>
-                <footer class="footer">
-                    <p>{"headwarden "}{headwarden_core::VERSION}
-                       {" · the engine runs in this page as WebAssembly; the page makes no requests after it loads."}</p>
-                </footer>
-            </div>
-        }
-    }
-}
-
-impl App {
     pub fn analysis(&self) -> Option<&Result<Analysis, String>> {
         self.analysis.as_ref()
     }
@@ -568,7 +588,24 @@ impl App {
         self.policy_text = text;
     }
 
+    /// The policy suggestion takes longer than the check (it writes and re-reads TOML),
+    /// so it waits for a pause in typing.
+    fn schedule_policy(&mut self, ctx: &Context<Self>) {
+        if self.policy_edited {
+            return;
+        }
+        let link = ctx.link().clone();
+        self.policy_timer = Some(Timeout::new(250, move || {
+            link.send_message(Msg::PolicySuggest)
+        }));
+    }
+
+    pub fn policy_seq(&self) -> u64 {
+        self.policy_seq
+    }
+
     fn suggest_policy(&mut self) {
+        self.policy_seq = self.seq;
         let text = match &self.analysis {
             Some(Ok(a)) => policy_export::suggest(Some((&a.parsed.exchanges, &a.report))),
             _ => policy_export::suggest(None),
@@ -593,10 +630,11 @@ impl App {
                 scheme: self.scheme.scheme(),
                 ..CheckOptions::default()
             };
+            let policy = self.policy.get_or_insert_with(Policy::default);
             Some(
                 headwarden_core::parse(self.input.as_bytes())
                     .map(|parsed| {
-                        let report = headwarden_core::check(&parsed, &self.policy, &options);
+                        let report = headwarden_core::check(&parsed, policy, &options);
                         Analysis { parsed, report }
                     })
                     .map_err(|e| e.to_string()),
@@ -612,9 +650,6 @@ impl App {
         }
         self.seq += 1;
         self.find_sessions();
-        if !self.policy_edited {
-            self.suggest_policy();
-        }
         self.write_fragment();
     }
 

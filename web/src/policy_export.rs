@@ -5,6 +5,12 @@
 
 use headwarden_core::{Exchange, Policy, Report};
 
+/// The `balanced` preset's file, what the export shows before there is a report (the
+/// text `headwarden policy init` writes; no parsing needed).
+pub fn preset_text() -> &'static str {
+    headwarden_core::policy::presets::preset_toml("balanced").unwrap_or_default()
+}
+
 /// A policy for the site the report describes (the `balanced` preset without one), as
 /// commented TOML.
 pub fn suggest(analysis: Option<(&[Exchange], &Report)>) -> String {
@@ -30,6 +36,7 @@ mod tests {
     #[test]
     fn suggestions_are_valid_policies() {
         assert_eq!(validate(&suggest(None)), Ok(()));
+        assert_eq!(suggest(None), preset_text());
         let parsed = headwarden_core::parse(include_bytes!(
             "../../tests/fixtures/flask-gunicorn-login-post.http"
         ))

@@ -43,7 +43,10 @@ fn sarif_without_rule_docs(sarif: &str) -> String {
     if let Some(rules) = log["runs"][0]["tool"]["driver"]["rules"].as_array_mut() {
         for rule in rules {
             let id = rule["id"].as_str().unwrap_or_default().to_string();
-            rule["fullDescription"]["markdown"] = format!("(docs of {id})").into();
+            rule["fullDescription"] = serde_json::json!({
+                "text": format!("(summary of {id})"),
+                "markdown": format!("(docs of {id})"),
+            });
             rule["help"] = serde_json::json!({
                 "text": format!("(help of {id})"),
                 "markdown": format!("(help of {id})"),

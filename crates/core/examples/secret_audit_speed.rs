@@ -113,11 +113,31 @@ fn main() {
     let without = per_call(&mut |i| {
         std::hint::black_box(check(&responses[i].0, &policy, &skipped));
     });
+    // Other kinds: one cookie each, timed uncached (the key is not in the list).
+    let other = |cookie: &str| {
+        let t = Instant::now();
+        for _ in 0..200 {
+            assert!(audit_builtin_uncached(cookie).is_none());
+        }
+        t.elapsed() / 200
+    };
+    let remember = other("1|2f1cc3d83176b899e7fb0d286b6e3fc641451d4be40d83f06905805a1445df1573fa9c454e3ddab5b613880d614bf8aa65578c9e2ca4c79718977e2c25ca6664");
+    let express = other(
+        "s%3ATMBuVIpu3uIOfg0iSwrChhn_aaLoyyCB.eDTnzczu%2F4CwzVmoEDf5rOL5Bf%2FuNQ2YtTKg7J1Ureg",
+    );
     let builtin = headwarden_core::flask::wordlist::builtin_secrets().len();
     println!("built-in list: {builtin} secrets");
     println!(
         "audit_builtin (uncached, full list): {:.1} µs/cookie",
         us(audit_only)
+    );
+    println!(
+        "audit_builtin, remember_token:       {:.1} µs/cookie",
+        us(remember)
+    );
+    println!(
+        "audit_builtin, connect.sid:          {:.1} µs/cookie",
+        us(express)
     );
     println!(
         "check() with a new Flask cookie:     {:.1} µs/response",

@@ -97,7 +97,7 @@ pub fn check_exchanges(
     let mut rule_docs = BTreeMap::new();
     let mut exchange_reports = Vec::with_capacity(contexts.len());
     for (ctx, (mut findings, passed)) in contexts.iter().zip(results) {
-        findings.sort_by(|a, b| b.severity.cmp(&a.severity));
+        findings.sort_by_key(|f| std::cmp::Reverse(f.severity));
         for f in &mut findings {
             if let Some(evidence) = f.evidence.as_mut() {
                 evidence.locate_in(ctx.headers());

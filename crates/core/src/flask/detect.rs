@@ -140,6 +140,9 @@ fn python_frame(body: &str) -> Option<StackTrace> {
     let finder = memmem::Finder::new(b"File ");
     for at in finder.find_iter(body.as_bytes()) {
         let window = window(body, at, 400);
+        if !window.contains("line") {
+            continue;
+        }
         let text = strip_markup(window);
         let Some(rest) = text.strip_prefix("File \"") else {
             continue;
@@ -212,14 +215,16 @@ fn java_frame(body: &str) -> Option<StackTrace> {
 fn php_frame(body: &str) -> Option<StackTrace> {
     for at in memmem::find_iter(body.as_bytes(), b".php") {
         let after = &body[at + 4..];
+        let frame_like = after
+            .strip_prefix('(')
+            .is_some_and(|a| digits_then(a, ')').is_some());
+        let on_line = after.starts_with(" on line ") || after.starts_with("</b> on line ");
+        if !frame_like && !on_line {
+            continue;
+        }
         let (line_start, line_end) = line_bounds(body, at);
         let line = strip_markup(&body[line_start..line_end]);
-        let frame_line = after.starts_with('(')
-            && digits_then(&after[1..], ')').is_some()
-            && line.trim_start().starts_with('#');
-        let on_line = strip_markup(window(body, at + 4, 40))
-            .trim_start()
-            .starts_with("on line ");
+        let frame_line = frame_like && line.trim_start().starts_with('#');
         if (frame_line || on_line) && line.contains('/') {
             return Some(StackTrace {
                 language: "PHP",
@@ -415,21 +420,19 @@ const DEFAULT_PAGES: &[(&str, &str)] = &[
         "<html><body><h1>It works!</h1></body></html>",
     ),
     ("Caddy", "<title>Caddy works!</title>"),
-    ("Caddy", "Caddy web server"),
     ("IIS", "<title>IIS Windows Server</title>"),
     ("IIS", "<title>IIS7</title>"),
-    ("IIS", "<title>Internet Information Services</title>"),
-    ("lighttpd", "lighttpd server is running"),
     ("Apache Tomcat", "you've successfully installed Tomcat"),
 ];
 
-/// Recognises the stock welcome page of nginx, Apache, Caddy, IIS, lighttpd or Tomcat.
+/// Recognises the stock welcome page of nginx, OpenResty, Apache, Caddy, IIS or Tomcat.
+/// The pages are shipped byte for byte, so the match is exact.
 pub fn default_server_page(body: &str) -> Option<DefaultPage> {
     // Default pages are small; do not scan megabytes of an application page for them.
     let head = window(body, 0, 64 * 1024);
     DEFAULT_PAGES
         .iter()
-        .find(|(_, marker)| find_ci(head, marker).is_some())
+        .find(|(_, marker)| find(head, marker).is_some())
         .map(|&(server, marker)| DefaultPage { server, marker })
 }
 
@@ -507,18 +510,6 @@ fn floor_char_boundary(s: &str, mut i: usize) -> usize {
 
 pub(crate) fn find(hay: &str, needle: &str) -> Option<usize> {
     memmem::find(hay.as_bytes(), needle.as_bytes())
-}
-
-/// ASCII-case-insensitive search (short needles, bounded haystacks).
-fn find_ci(hay: &str, needle: &str) -> Option<usize> {
-    let n = needle.as_bytes();
-    let first = n.first()?;
-    let h = hay.as_bytes();
-    if h.len() < n.len() {
-        return None;
-    }
-    (0..=h.len() - n.len())
-        .find(|&i| h[i].eq_ignore_ascii_case(first) && h[i..i + n.len()].eq_ignore_ascii_case(n))
 }
 
 fn starts_with_ci(s: &str, prefix: &str) -> bool {

@@ -8,9 +8,9 @@
 
 pub mod csrf;
 pub mod detect;
+pub mod raw_hmac;
 pub mod secrets;
 pub mod session;
-pub mod sha1_hmac;
 pub mod view;
 pub mod wordlist;
 

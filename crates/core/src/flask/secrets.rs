@@ -11,23 +11,22 @@
 //!
 //! The built-in list ([`super::wordlist::builtin_secrets`]) runs inside every `check`, so
 //! what does not depend on the cookie is computed once per process: for every built-in
-//! secret, the pre-keyed HMAC state of each scheme (for Flask, keyed with the *derived* key).
-//! A candidate then costs the compressions of the message and the outer hash, nothing else.
-//! Results are cached per cookie value. A wordlist (CLI, web worker) cannot be precomputed:
-//! [`SignedCookie::verify`] derives and signs without allocating, and compares raw bytes
-//! with the signature decoded once.
+//! secret, the pre-keyed HMAC state of each scheme (for Flask, keyed with the *derived* key,
+//! as raw hash states: [`super::raw_hmac`]). The cookie's message is padded once, so a
+//! candidate costs the message's blocks plus one outer block, nothing else. Results are
+//! cached per cookie value. A wordlist (CLI, web worker) cannot be precomputed:
+//! [`SignedCookie::verify`] derives and signs without allocating, and compares hash state
+//! words with the signature decoded once.
 
 use std::fmt;
 use std::sync::{Mutex, OnceLock};
 
 use base64::engine::general_purpose::{STANDARD_NO_PAD, URL_SAFE_NO_PAD};
 use base64::Engine;
-use hmac::{Hmac, Mac};
 use serde::Serialize;
-use sha2::{Sha256, Sha512};
 
+use super::raw_hmac::{Sha1Hmac, Sha1Padded, Sha256Hmac, Sha256Padded, Sha512Hmac, Sha512Padded};
 use super::session::{decode_timestamp, split_signed, unquote};
-use super::sha1_hmac::{bytes_to_words, words_to_bytes, PaddedMessage, Sha1Hmac};
 use super::wordlist::{builtin_secrets, display_secret};
 
 /// The salt Flask's session interface gives itsdangerous.
@@ -107,15 +106,14 @@ pub struct SignedCookie {
     message: Vec<u8>,
     signature: [u8; MAX_SIGNATURE],
     signature_len: usize,
-    /// Flask only: the message padded for the inner hash, and the signature as SHA-1
-    /// state words, prepared once for every candidate.
-    flask: Option<(PaddedMessage, [u32; 5])>,
+    /// Prepared once for every candidate.
+    prepared: Option<Prepared>,
 }
 
 /// The salt's padded block, the same for every Flask cookie.
-fn salt_block() -> &'static PaddedMessage {
-    static SALT: OnceLock<PaddedMessage> = OnceLock::new();
-    SALT.get_or_init(|| PaddedMessage::new(FLASK_SESSION_SALT))
+fn salt_block() -> &'static Sha1Padded {
+    static SALT: OnceLock<Sha1Padded> = OnceLock::new();
+    SALT.get_or_init(|| Sha1Padded::new(FLASK_SESSION_SALT))
 }
 
 impl SignedCookie {
@@ -194,15 +192,13 @@ impl SignedCookie {
         let mut sig = [0u8; MAX_SIGNATURE];
         let len = signature.len().min(MAX_SIGNATURE);
         sig[..len].copy_from_slice(&signature[..len]);
-        let flask = (kind == SignedKind::FlaskSession)
-            .then(|| bytes_to_words(signature).map(|w| (PaddedMessage::new(message), w)))
-            .flatten();
+        let prepared = Prepared::new(kind, message, signature);
         SignedCookie {
             kind,
             message: message.to_vec(),
             signature: sig,
             signature_len: len,
-            flask,
+            prepared,
         }
     }
 
@@ -223,29 +219,18 @@ impl SignedCookie {
     /// True when `secret` signed this cookie.
     #[inline]
     pub fn verify(&self, secret: &[u8]) -> bool {
-        let expected = self.signature();
-        match self.kind {
-            SignedKind::FlaskSession => {
-                let Some((padded, expected)) = &self.flask else {
-                    return false;
-                };
+        match &self.prepared {
+            Some(Prepared::Flask(padded, expected)) => {
                 let key = Sha1Hmac::new(secret).mac(salt_block());
                 Sha1Hmac::new(&key).mac_words(padded) == *expected
             }
-            SignedKind::FlaskRemember => {
-                let Ok(mut mac) = Hmac::<Sha512>::new_from_slice(secret) else {
-                    return false;
-                };
-                mac.update(&self.message);
-                mac.finalize().into_bytes().as_slice() == expected
+            Some(Prepared::Remember(padded, expected)) => {
+                Sha512Hmac::new(secret).mac_words(padded) == *expected
             }
-            SignedKind::ExpressSession => {
-                let Ok(mut mac) = Hmac::<Sha256>::new_from_slice(secret) else {
-                    return false;
-                };
-                mac.update(&self.message);
-                mac.finalize().into_bytes().as_slice() == expected
+            Some(Prepared::Express(padded, expected)) => {
+                Sha256Hmac::new(secret).mac_words(padded) == *expected
             }
+            None => false,
         }
     }
 
@@ -260,25 +245,21 @@ impl SignedCookie {
             .find(|(_, secret)| self.verify(secret))
     }
 
-    /// The built-in secret that verifies, using the precomputed keyed states.
+    /// The built-in secret that verifies, using the precomputed keyed states: each
+    /// candidate costs the message's blocks and one outer block.
     pub fn find_builtin(&self) -> Option<Secret> {
-        let list = builtin_secrets();
-        let expected = self.signature();
-        let index = match self.kind {
-            SignedKind::FlaskSession => {
-                let (padded, words) = self.flask.as_ref()?;
-                precomputed_flask()
-                    .iter()
-                    .position(|keyed| keyed.mac_words(padded) == *words)
-            }
-            SignedKind::FlaskRemember => {
-                first_match(precomputed_remember(), &self.message, expected)
-            }
-            SignedKind::ExpressSession => {
-                first_match(precomputed_express(), &self.message, expected)
-            }
+        let index = match self.prepared.as_ref()? {
+            Prepared::Flask(padded, expected) => precomputed_flask()
+                .iter()
+                .position(|keyed| keyed.mac_words(padded) == *expected),
+            Prepared::Remember(padded, expected) => precomputed_remember()
+                .iter()
+                .position(|keyed| keyed.mac_words(padded) == *expected),
+            Prepared::Express(padded, expected) => precomputed_express()
+                .iter()
+                .position(|keyed| keyed.mac_words(padded) == *expected),
         }?;
-        let builtin = list.get(index)?;
+        let builtin = builtin_secrets().get(index)?;
         Some(Secret {
             kind: self.kind,
             value: builtin.value.clone(),
@@ -288,42 +269,52 @@ impl SignedCookie {
     }
 }
 
-/// Clones each pre-keyed MAC (skipping its key schedule), signs `message`, compares.
-fn first_match<M: Mac + Clone>(keyed: &[M], message: &[u8], expected: &[u8]) -> Option<usize> {
-    keyed.iter().position(|mac| {
-        let mut mac = mac.clone();
-        mac.update(message);
-        mac.finalize().into_bytes().as_slice() == expected
-    })
+/// What every candidate of one cookie shares: the signed message padded for the inner hash,
+/// and the signature as hash state words.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Prepared {
+    Flask(Sha1Padded, [u32; 8]),
+    Remember(Sha512Padded, [u64; 8]),
+    Express(Sha256Padded, [u32; 8]),
+}
+
+impl Prepared {
+    fn new(kind: SignedKind, message: &[u8], signature: &[u8]) -> Option<Prepared> {
+        Some(match kind {
+            SignedKind::FlaskSession => {
+                Prepared::Flask(Sha1Padded::new(message), Sha1Hmac::digest_words(signature)?)
+            }
+            SignedKind::FlaskRemember => Prepared::Remember(
+                Sha512Padded::new(message),
+                Sha512Hmac::digest_words(signature)?,
+            ),
+            SignedKind::ExpressSession => Prepared::Express(
+                Sha256Padded::new(message),
+                Sha256Hmac::digest_words(signature)?,
+            ),
+        })
+    }
+}
+
+/// Builds, once, the keyed states of every built-in secret.
+fn keyed_builtins<K>(key: impl Fn(&[u8]) -> K) -> Vec<K> {
+    builtin_secrets().iter().map(|s| key(&s.value)).collect()
 }
 
 /// For each built-in secret, the HMAC states keyed with its derived session key.
 fn precomputed_flask() -> &'static [Sha1Hmac] {
     static KEYED: OnceLock<Vec<Sha1Hmac>> = OnceLock::new();
-    KEYED.get_or_init(|| {
-        builtin_secrets()
-            .iter()
-            .map(|s| Sha1Hmac::new(&flask_derive_key(&s.value)))
-            .collect()
-    })
+    KEYED.get_or_init(|| keyed_builtins(|s| Sha1Hmac::new(&flask_derive_key(s))))
 }
 
-fn precomputed_remember() -> &'static [Hmac<Sha512>] {
-    static KEYED: OnceLock<Vec<Hmac<Sha512>>> = OnceLock::new();
-    KEYED.get_or_init(keyed_all::<Hmac<Sha512>>)
+fn precomputed_remember() -> &'static [Sha512Hmac] {
+    static KEYED: OnceLock<Vec<Sha512Hmac>> = OnceLock::new();
+    KEYED.get_or_init(|| keyed_builtins(Sha512Hmac::new))
 }
 
-fn precomputed_express() -> &'static [Hmac<Sha256>] {
-    static KEYED: OnceLock<Vec<Hmac<Sha256>>> = OnceLock::new();
-    KEYED.get_or_init(keyed_all::<Hmac<Sha256>>)
-}
-
-fn keyed_all<M: Mac + hmac::digest::KeyInit>() -> Vec<M> {
-    builtin_secrets()
-        .iter()
-        .map(|s| <M as Mac>::new_from_slice(&s.value))
-        .collect::<Result<Vec<_>, _>>()
-        .unwrap_or_default()
+fn precomputed_express() -> &'static [Sha256Hmac] {
+    static KEYED: OnceLock<Vec<Sha256Hmac>> = OnceLock::new();
+    KEYED.get_or_init(|| keyed_builtins(Sha256Hmac::new))
 }
 
 /// itsdangerous' `derive_key` with `key_derivation="hmac"`: HMAC-SHA1(secret, salt).
@@ -334,8 +325,7 @@ pub fn flask_derive_key(secret: &[u8]) -> [u8; 20] {
 /// Signs `message` the way Flask does with `secret` (base64url signature, no padding).
 pub fn flask_sign(secret: &[u8], message: &[u8]) -> String {
     let key = flask_derive_key(secret);
-    let mac = Sha1Hmac::new(&key).mac_words(&PaddedMessage::new(message));
-    URL_SAFE_NO_PAD.encode(words_to_bytes(mac))
+    URL_SAFE_NO_PAD.encode(Sha1Hmac::new(&key).mac(&Sha1Padded::new(message)))
 }
 
 /// Tries `candidates` against a Flask session, Flask-Login remember token or Express

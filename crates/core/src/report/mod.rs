@@ -204,6 +204,10 @@ impl Evidence {
 
 /// Cuts `s` to at most `max` chars (on a char boundary), adding `…`.
 pub fn shorten(s: &str, max: usize) -> Cow<'_, str> {
+    // No more bytes than `max` means no more chars: skip the char walk (the common case).
+    if s.len() <= max {
+        return Cow::Borrowed(s);
+    }
     match s.char_indices().nth(max) {
         None => Cow::Borrowed(s),
         Some((cut, _)) => Cow::Owned(format!("{}…", &s[..cut])),

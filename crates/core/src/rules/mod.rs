@@ -45,6 +45,7 @@ macro_rules! declare_rule {
         };
     ) => {
         $(#[doc = $doc])*
+        #[allow(clippy::needless_update)] // `..NONE` is needed only when a fix is left out
         pub static $name: $crate::rules::Rule = $crate::rules::Rule {
             id: $id,
             title: $title,
@@ -130,6 +131,9 @@ pub enum Outcome {
     NotApplicable,
 }
 
+/// A check over every exchange of an input; findings carry their exchange's index.
+pub type InputCheck = fn(&[Context<'_>], &mut Vec<(usize, Finding)>) -> Outcome;
+
 /// How a rule is evaluated.
 #[derive(Clone, Copy)]
 pub enum Check {
@@ -137,7 +141,7 @@ pub enum Check {
     Exchange(fn(&Context<'_>, &mut Vec<Finding>) -> Outcome),
     /// Runs once over every exchange of the input (e.g. a nonce reused across
     /// responses). Returns findings with the index of the exchange they belong to.
-    Input(fn(&[Context<'_>], &mut Vec<(usize, Finding)>) -> Outcome),
+    Input(InputCheck),
     /// Findings come from another part of the engine (CLI-only audits); never run by `check`.
     External,
 }

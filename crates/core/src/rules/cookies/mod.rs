@@ -96,15 +96,15 @@ pub(crate) fn milder(sev: Severity) -> Severity {
     }
 }
 
-/// What a fix changes.
+/// What a fix changes (the order indexes the fix tables below).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Setting {
-    Secure,
-    HttpOnly,
-    SameSite,
-    Lifetime,
-    Domain,
-    Prefix,
+    Secure = 0,
+    HttpOnly = 1,
+    SameSite = 2,
+    Lifetime = 3,
+    Domain = 4,
+    Prefix = 5,
 }
 
 /// Who sets a cookie of this name, so the fix can name the exact setting.
@@ -135,57 +135,92 @@ fn owner(name: &str) -> Owner {
     }
 }
 
+/// Flask-style config fixes for one cookie family (`SESSION_COOKIE`, `REMEMBER_COOKIE`),
+/// indexed by [`Setting`]; built at compile time.
+macro_rules! flask_fixes {
+    ($p:literal, $extra:literal, $lifetime:expr, $base:literal) => {
+        [
+            concat!("app.config['", $p, "_SECURE'] = True", $extra),
+            concat!("app.config['", $p, "_HTTPONLY'] = True", $extra),
+            concat!("app.config['", $p, "_SAMESITE'] = 'Lax'", $extra),
+            $lifetime,
+            concat!(
+                "app.config['",
+                $p,
+                "_DOMAIN'] = None  # host-only cookie (the default since Flask 2.3)",
+                $extra
+            ),
+            concat!(
+                "app.config['",
+                $p,
+                "_NAME'] = '__Host-",
+                $base,
+                "'\n",
+                "app.config['",
+                $p,
+                "_SECURE'] = True\n",
+                "app.config['",
+                $p,
+                "_PATH'] = '/'\n",
+                "app.config['",
+                $p,
+                "_DOMAIN'] = None",
+                $extra
+            ),
+        ]
+    };
+}
+
+/// Django settings fixes, indexed by [`Setting`].
+macro_rules! django_fixes {
+    ($p:literal, $base:literal) => {
+        [
+            concat!($p, "_SECURE = True  # settings.py"),
+            concat!($p, "_HTTPONLY = True  # settings.py"),
+            concat!($p, "_SAMESITE = 'Lax'  # settings.py"),
+            concat!($p, "_AGE = 60 * 60 * 24 * 7  # settings.py"),
+            concat!($p, "_DOMAIN = None  # settings.py"),
+            concat!(
+                $p,
+                "_NAME = '__Host-",
+                $base,
+                "'\n",
+                $p,
+                "_SECURE = True\n",
+                $p,
+                "_PATH = '/'\n",
+                $p,
+                "_DOMAIN = None  # settings.py"
+            ),
+        ]
+    };
+}
+
+static FLASK_SESSION: [&str; 6] = flask_fixes!(
+    "SESSION_COOKIE",
+    "",
+    "from datetime import timedelta\napp.config['PERMANENT_SESSION_LIFETIME'] = timedelta(days=7)",
+    "session"
+);
+static FLASK_LOGIN: [&str; 6] = flask_fixes!(
+    "REMEMBER_COOKIE",
+    "  # flask-login",
+    "from datetime import timedelta\napp.config['REMEMBER_COOKIE_DURATION'] = timedelta(days=14)  # flask-login",
+    "remember_token"
+);
+static DJANGO_SESSION: [&str; 6] = django_fixes!("SESSION_COOKIE", "sessionid");
+static DJANGO_CSRF: [&str; 6] = django_fixes!("CSRF_COOKIE", "csrftoken");
+
 /// The fix for `cookie`, in the words of the framework that most likely set it (Flask
 /// config keys for `session`, flask-login's for `remember_token`, Django's settings for
 /// `sessionid`/`csrftoken`, else `resp.set_cookie`).
 pub(crate) fn fix_for(cookie: &SetCookie, setting: Setting) -> String {
     let name = cookie.name.as_str();
-    let flask = |prefix: &str, extra: &str| -> String {
-        let key = |k: &str| format!("app.config['{prefix}_{k}']");
-        match setting {
-            Setting::Secure => format!("{} = True{extra}", key("SECURE")),
-            Setting::HttpOnly => format!("{} = True{extra}", key("HTTPONLY")),
-            Setting::SameSite => format!("{} = 'Lax'{extra}", key("SAMESITE")),
-            Setting::Lifetime if prefix == "SESSION_COOKIE" => {
-                "from datetime import timedelta\napp.config['PERMANENT_SESSION_LIFETIME'] = timedelta(days=7)".to_string()
-            }
-            Setting::Lifetime => format!(
-                "from datetime import timedelta\n{} = timedelta(days=14){extra}",
-                key("DURATION")
-            ),
-            Setting::Domain => format!(
-                "{} = None  # host-only cookie (the default since Flask 2.3){extra}",
-                key("DOMAIN")
-            ),
-            Setting::Prefix => {
-                let base = if prefix == "SESSION_COOKIE" { "session" } else { "remember_token" };
-                format!(
-                    "{} = '__Host-{base}'\n{} = True\n{} = '/'\n{} = None{extra}",
-                    key("NAME"),
-                    key("SECURE"),
-                    key("PATH"),
-                    key("DOMAIN")
-                )
-            }
-        }
-    };
-    let django = |prefix: &str, base: &str| -> String {
-        match setting {
-            Setting::Secure => format!("{prefix}_SECURE = True  # settings.py"),
-            Setting::HttpOnly => format!("{prefix}_HTTPONLY = True  # settings.py"),
-            Setting::SameSite => format!("{prefix}_SAMESITE = 'Lax'  # settings.py"),
-            Setting::Lifetime => format!("{prefix}_AGE = 60 * 60 * 24 * 7  # settings.py"),
-            Setting::Domain => format!("{prefix}_DOMAIN = None  # settings.py"),
-            Setting::Prefix => format!(
-                "{prefix}_NAME = '__Host-{base}'\n{prefix}_SECURE = True\n{prefix}_PATH = '/'\n{prefix}_DOMAIN = None  # settings.py"
-            ),
-        }
-    };
-    match owner(name) {
-        Owner::FlaskSession => flask("SESSION_COOKIE", ""),
-        Owner::FlaskLogin => flask("REMEMBER_COOKIE", "  # flask-login"),
-        Owner::DjangoSession => django("SESSION_COOKIE", "sessionid"),
-        Owner::DjangoCsrf => django("CSRF_COOKIE", "csrftoken"),
+    let table = match owner(name) {
+        Owner::FlaskSession => &FLASK_SESSION,
+        Owner::FlaskLogin => &FLASK_LOGIN,
+        Owner::DjangoSession => &DJANGO_SESSION,
+        Owner::DjangoCsrf => &DJANGO_CSRF,
         Owner::App => {
             let args = match setting {
                 Setting::Secure => "secure=True",
@@ -194,17 +229,18 @@ pub(crate) fn fix_for(cookie: &SetCookie, setting: Setting) -> String {
                 Setting::Lifetime => "max_age=7 * 24 * 3600",
                 Setting::Domain => "domain=None",
                 Setting::Prefix => {
-                    return format!(
-                    "resp.set_cookie('__Host-{}', value, secure=True, path='/')  # and no domain=",
-                    crate::cookies::Prefix::of(name)
+                    let bare = crate::cookies::Prefix::of(name)
                         .and_then(|m| name.get(m.prefix.as_str().len()..))
-                        .unwrap_or(name)
-                )
+                        .unwrap_or(name);
+                    return format!(
+                        "resp.set_cookie('__Host-{bare}', value, secure=True, path='/')  # and no domain="
+                    );
                 }
             };
-            format!("resp.set_cookie('{name}', value, {args})")
+            return format!("resp.set_cookie('{name}', value, {args})");
         }
-    }
+    };
+    table[setting as usize].to_string()
 }
 
 /// Severity by what the cookie is for: a session/auth cookie, a CSRF token, or other.

@@ -7,7 +7,7 @@ crate::declare_rule! {
     /// ## What it does
     /// Recognises the stock welcome pages web servers install: nginx ("Welcome to
     /// nginx!"), Apache httpd (Debian/Ubuntu "Apache2 Default Page", "It works!", the
-    /// RHEL/Fedora test page), Caddy, IIS, lighttpd, OpenResty and Tomcat.
+    /// RHEL/Fedora test page), Caddy, IIS, OpenResty and Tomcat.
     ///
     /// ## Why is this bad?
     /// A default page means a virtual host answers that nobody configured: usually the
