@@ -229,13 +229,24 @@ test("loads under its strict CSP, interactive fast, no errors", async () => {
     assert.ok(csp.includes(part), `CSP lacks ${part}: ${csp}`);
   }
   assert.match(csp, /script-src 'sha256-[A-Za-z0-9+/=]{44}' 'strict-dynamic'/);
-  const cold = Number(await page.getAttribute("html", "data-ready-ms"));
-  // A second navigation, with the HTTP cache warm (what a returning visitor sees).
+  // Cold: a fresh browser context (empty HTTP cache) each time; the median of three,
+  // since the machine is shared. Warm: a second page in the same context.
+  const colds = [Number(await page.getAttribute("html", "data-ready-ms"))];
+  for (let i = 0; i < 2; i++) {
+    const ctx = await browser.newContext();
+    const p = await ctx.newPage();
+    await p.goto(server.url, { waitUntil: "load" });
+    await p.waitForSelector('html[data-ready="1"]');
+    colds.push(Number(await p.getAttribute("html", "data-ready-ms")));
+    await ctx.close();
+  }
+  colds.sort((a, b) => a - b);
+  const cold = colds[1];
   const again = await app.context.newPage();
   await again.goto(server.url, { waitUntil: "load" });
   await again.waitForSelector('html[data-ready="1"]');
   const warm = Number(await again.getAttribute("html", "data-ready-ms"));
-  console.log(`web: navigation to interactive = ${cold.toFixed(0)} ms (cold), ${warm.toFixed(0)} ms (warm cache)`);
+  console.log(`web: navigation to interactive = ${cold.toFixed(0)} ms (cold, median of ${colds.map((c) => c.toFixed(0)).join("/")}; warm cache ${warm.toFixed(0)} ms)`);
   assert.ok(cold <= BUDGET_INTERACTIVE_MS, `interactive after ${cold} ms`);
   await assertClean(app, "load");
   await app.context.close();
@@ -316,6 +327,7 @@ test("a captured Flask login response: grade F, findings, decoded session, perma
   // Mobile size, dark theme: for a look at the layout.
   await page.setViewportSize({ width: 390, height: 844 });
   await page.click(".theme-toggle"); // auto → dark
+  await page.waitForTimeout(300); // let the colour transitions finish
   await page.screenshot({ path: path.join(OUT, "web-report-phone-dark.png"), fullPage: false });
   await assertClean(app, "flask report");
   await assertClean(other, "permalink");
@@ -402,6 +414,8 @@ test("policy export downloads a policy the CLI accepts", async () => {
   const app = await openApp();
   const { page } = app;
   await paste(page, fixture("flask-gunicorn-login-post.http"));
+  // The suggestion is rebuilt once typing pauses.
+  await page.waitForFunction(() => document.querySelector("#policy").dataset.reportSeq === document.querySelector("#report").dataset.reportSeq);
   assert.equal(await page.textContent("#policy-status"), "A valid headwarden policy.");
   const [download] = await Promise.all([page.waitForEvent("download"), page.click("#policy-download")]);
   const file = path.join(OUT, "web-policy.toml");

@@ -60,10 +60,7 @@ impl Theme {
     }
 
     fn apply(self) {
-        dom::set_root_attr(
-            "data-theme",
-            (self != Theme::Auto).then_some(self.as_str()),
-        );
+        dom::set_root_attr("data-theme", (self != Theme::Auto).then_some(self.as_str()));
         dom::store(THEME_KEY, (self != Theme::Auto).then_some(self.as_str()));
     }
 }
@@ -73,10 +70,23 @@ impl Theme {
 pub enum AuditState {
     Idle,
     Reading,
-    Running { tried: f64, fraction: f64, rate: f64 },
-    Found { secret: String, tried: f64, seconds: f64 },
-    NotFound { tried: f64, seconds: f64 },
-    Cancelled { tried: f64 },
+    Running {
+        tried: f64,
+        fraction: f64,
+        rate: f64,
+    },
+    Found {
+        secret: String,
+        tried: f64,
+        seconds: f64,
+    },
+    NotFound {
+        tried: f64,
+        seconds: f64,
+    },
+    Cancelled {
+        tried: f64,
+    },
     Failed(String),
 }
 
@@ -376,7 +386,8 @@ impl App {
             }
             Msg::CopyLink => {
                 self.write_fragment();
-                ctx.link().send_message(Msg::Copy("link".into(), dom::location_href()));
+                ctx.link()
+                    .send_message(Msg::Copy("link".into(), dom::location_href()));
                 false
             }
             Msg::Theme => {
@@ -705,8 +716,9 @@ impl App {
             None => {
                 self.fragment = None;
                 dom::replace_fragment(None);
-                self.link_note =
-                    Some("This input is too large to share as a link; save it as a file instead.".into());
+                self.link_note = Some(
+                    "This input is too large to share as a link; save it as a file instead.".into(),
+                );
             }
         }
     }
@@ -757,7 +769,9 @@ impl App {
     }
 
     fn on_worker_message(&mut self, data: &JsValue) -> bool {
-        let get = |k: &str| js_sys::Reflect::get(data, &JsValue::from_str(k)).unwrap_or(JsValue::UNDEFINED);
+        let get = |k: &str| {
+            js_sys::Reflect::get(data, &JsValue::from_str(k)).unwrap_or(JsValue::UNDEFINED)
+        };
         let num = |k: &str| get(k).as_f64().unwrap_or(0.0);
         match get("type").as_string().as_deref() {
             Some("ready") => {
@@ -884,7 +898,7 @@ impl App {
                 if let Some(note) = self.feedback_for("link") {
                     <p class="note" role="status">{note}</p>
                 }
-                <p class="status" id="input-status" aria-live="polite">{status}</p>
+                <p class="input-status" id="input-status" aria-live="polite">{status}</p>
                 if let Some(e) = &self.load_error {
                     <p class="error-box">{e}</p>
                 }

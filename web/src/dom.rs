@@ -101,7 +101,8 @@ pub async fn read_text(file: web_sys::File) -> Result<String, String> {
     let text = JsFuture::from(file.text())
         .await
         .map_err(|e| describe(&e))?;
-    text.as_string().ok_or_else(|| "the file is not text".into())
+    text.as_string()
+        .ok_or_else(|| "the file is not text".into())
 }
 
 /// Reads a file's bytes.

@@ -37,7 +37,8 @@ pub enum SchemeChoice {
 }
 
 impl SchemeChoice {
-    pub const ALL: [SchemeChoice; 3] = [SchemeChoice::Auto, SchemeChoice::Https, SchemeChoice::Http];
+    pub const ALL: [SchemeChoice; 3] =
+        [SchemeChoice::Auto, SchemeChoice::Https, SchemeChoice::Http];
 
     pub fn as_str(self) -> &'static str {
         match self {

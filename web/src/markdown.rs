@@ -198,6 +198,11 @@ fn link(s: &str) -> Option<(Inline, usize)> {
     ))
 }
 
+/// One line of text with inline code, strong and links (as text), for details and notes.
+pub fn inline(text: &str) -> Html {
+    render_inlines(text)
+}
+
 fn render_inlines(text: &str) -> Html {
     inlines(text)
         .into_iter()
@@ -293,7 +298,10 @@ mod tests {
             inlines("a ` b ** [c"),
             vec![Inline::Text("a ` b ** [c".into())]
         );
-        assert_eq!(inlines("é`ü`"), vec![Inline::Text("é".into()), Inline::Code("ü".into())]);
+        assert_eq!(
+            inlines("é`ü`"),
+            vec![Inline::Text("é".into()), Inline::Code("ü".into())]
+        );
     }
 
     #[test]

@@ -78,7 +78,8 @@ mod tests {
 
     #[test]
     fn round_trips() {
-        let input = "HTTP/1.1 200 OK\r\nServer: gunicorn\r\nX-Evil: <script>alert(1)</script>\r\n\r\n";
+        let input =
+            "HTTP/1.1 200 OK\r\nServer: gunicorn\r\nX-Evil: <script>alert(1)</script>\r\n\r\n";
         let frag = encode(input, SchemeChoice::Http).unwrap();
         assert!(frag.starts_with("v1.http."));
         assert!(frag

@@ -166,7 +166,11 @@ mod tests {
 
     #[test]
     fn audits_every_kind_core_knows() {
-        for name in ["remember-dev", "flask-dev-compressed", "connect-sid-keyboard-cat"] {
+        for name in [
+            "remember-dev",
+            "flask-dev-compressed",
+            "connect-sid-keyboard-cat",
+        ] {
             let cookie = fixture(name);
             assert!(signed_kind(&cookie).is_some(), "{name}");
             let mut audit =

@@ -4,10 +4,10 @@
 //! Every piece of input-derived text is rendered as a text node (`{string}` in `html!`);
 //! no view builds markup from strings or sets `href` from input.
 
-use headwarden_core::input::InputFormat;
 use headwarden_core::csp::view::Verdict;
 use headwarden_core::csp::{Disposition, PolicyView};
 use headwarden_core::flask::{view::CookieSource, SessionKind};
+use headwarden_core::input::InputFormat;
 use headwarden_core::report::{Evidence, ExchangeReport, Finding, Severity};
 use headwarden_core::{Exchange, Grade, Scheme};
 use web_sys::{HtmlInputElement, HtmlTextAreaElement};
@@ -173,7 +173,7 @@ fn summary(er: &ExchangeReport, notes: &[String], total: usize, index: usize) ->
                 </p>
                 if !notes.is_empty() {
                     <ul class="notes">
-                        { for notes.iter().map(|n| html! { <li>{n}</li> }) }
+                        { for notes.iter().map(|n| html! { <li>{markdown::inline(n)}</li> }) }
                     </ul>
                 }
             </div>
@@ -181,7 +181,13 @@ fn summary(er: &ExchangeReport, notes: &[String], total: usize, index: usize) ->
     }
 }
 
-fn findings(app: &App, ctx: &Context<App>, a: &Analysis, er: &ExchangeReport, ex_index: usize) -> Html {
+fn findings(
+    app: &App,
+    ctx: &Context<App>,
+    a: &Analysis,
+    er: &ExchangeReport,
+    ex_index: usize,
+) -> Html {
     if er.findings.is_empty() {
         return html! {
             <section class="panel" aria-labelledby="findings-heading">
@@ -229,7 +235,7 @@ fn finding(app: &App, ctx: &Context<App>, a: &Analysis, f: &Finding, ex: usize, 
                 <code class="rule-id">{f.rule}</code>
                 <span class="finding-title">{f.title.to_string()}</span>
             </button>
-            <p class="detail">{&f.detail}</p>
+            <p class="detail">{markdown::inline(&f.detail)}</p>
             <div id={body_id} class="finding-body" hidden={!expanded}>
                 if expanded {
                     { evidence(f) }
@@ -468,7 +474,11 @@ fn policy_view(index: usize, p: &PolicyView) -> Html {
             Disposition::Enforce => "enforced",
             Disposition::Report => "report only",
         },
-        if p.applied { "" } else { " · ignored by browsers (no directive)" }
+        if p.applied {
+            ""
+        } else {
+            " · ignored by browsers (no directive)"
+        }
     );
     html! {
         <div class="csp-policy">
@@ -548,7 +558,7 @@ fn cookie_table(er: &ExchangeReport) -> Html {
                 <table class="table cookie-table" id="cookie-table">
                     <thead><tr>
                         <th scope="col">{"Name"}</th><th scope="col">{"Secure"}</th><th scope="col">{"HttpOnly"}</th>
-                        <th scope="col">{"SameSite"}</th><th scope="col">{"Scope"}</th><th scope="col">{"Lifetime"}</th>
+                        <th scope="col">{"SameSite"}</th><th scope="col">{"Lifetime"}</th>
                         <th scope="col">{"Verdict"}</th>
                     </tr></thead>
                     <tbody>
@@ -575,11 +585,11 @@ fn cookie_table(er: &ExchangeReport) -> Html {
                                     <th scope="row"><code>{short(&c.name, 60)}</code>
                                         <span class="tag">{c.class.as_str()}</span>
                                         if let Some(p) = &a.prefix { <span class="tag">{p.as_str()}</span> }
+                                        <div class="muted scope">{short(&scope, 100)}</div>
                                     </th>
                                     <td class={yes_no(a.secure)}>{yes_no(a.secure)}</td>
                                     <td class={yes_no(a.http_only)}>{yes_no(a.http_only)}</td>
                                     <td>{same_site}</td>
-                                    <td>{short(&scope, 100)}</td>
                                     <td>{short(&lifetime, 60)}</td>
                                     <td>
                                         if c.verdicts.is_empty() {
@@ -589,7 +599,7 @@ fn cookie_table(er: &ExchangeReport) -> Html {
                                                 {format!("{} issue{}", c.verdicts.len(), if c.verdicts.len() == 1 { "" } else { "s" })}
                                             </span>
                                         }
-                                        { for c.verdicts.iter().map(|r| html! { <code class="rule-ref">{*r}</code> }) }
+                                        <div class="refs">{ for c.verdicts.iter().map(|r| html! { <code class="rule-ref">{*r}</code> }) }</div>
                                         { for c.problems.iter().map(|p| html! { <div class="muted">{short(p, 160)}</div> }) }
                                     </td>
                                 </tr>
@@ -811,7 +821,8 @@ pub fn policy_panel(app: &App, ctx: &Context<App>) -> Html {
     let link = ctx.link();
     let validity = app.policy_status();
     html! {
-        <section class="panel policy-panel" id="policy" aria-labelledby="policy-heading">
+        <section class="panel policy-panel" id="policy" aria-labelledby="policy-heading"
+            data-report-seq={app.policy_seq().to_string()}>
             <h2 id="policy-heading">{"Policy export"}</h2>
             <p class="muted">{"A headwarden policy for this site, built from the report: the edge worker enforces it, "}
                 <code>{"headwarden policy check"}</code>{" validates it. Edit it here, then download it."}</p>
@@ -841,4 +852,3 @@ pub fn policy_panel(app: &App, ctx: &Context<App>) -> Html {
         </section>
     }
 }
-

@@ -11,6 +11,7 @@
 
 mod bench;
 mod demo;
+mod fuzz;
 mod serve;
 mod setup;
 mod test;
@@ -19,7 +20,7 @@ mod web;
 
 use anyhow::{bail, Result};
 
-const USAGE: &str = "usage: cargo xtask <setup|test|demo [--check]|bench|dist>";
+const USAGE: &str = "usage: cargo xtask <setup|test|demo [--check]|bench|fuzz [--minutes N]|dist>";
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -36,6 +37,7 @@ fn dispatch(args: &[String]) -> Result<()> {
         Some("test") => test::test(rest),
         Some("demo") => demo::demo(rest.iter().any(|a| a == "--check")),
         Some("bench") => bench::bench(rest),
+        Some("fuzz") => fuzz::cli(rest),
         Some("dist") => bail!("dist: not written yet"),
         // Temporary (web engineer): build the site alone; `--dev` skips the size passes.
         Some("web-build") => web::build(

@@ -63,7 +63,14 @@ pub fn build(release: bool, out: &Path) -> Result<()> {
 
     util::run(
         util::cmd(util::cargo_bin().join("wasm-bindgen"))
-            .args(["--target", "web", "--no-typescript", "--out-name", OUT_NAME, "--out-dir"])
+            .args([
+                "--target",
+                "web",
+                "--no-typescript",
+                "--out-name",
+                OUT_NAME,
+                "--out-dir",
+            ])
             .arg(out)
             .arg(&wasm),
     )?;
@@ -154,12 +161,22 @@ fn minify_js(out: &Path) -> Result<()> {
         eprintln!("web: esbuild not installed; the JS is not minified");
         return Ok(());
     }
-    let files = [format!("{OUT_NAME}.js"), "app.js".into(), "audit-worker.js".into()];
+    let files = [
+        format!("{OUT_NAME}.js"),
+        "app.js".into(),
+        "audit-worker.js".into(),
+    ];
     for file in &files {
         util::run(
             util::cmd(&esbuild)
                 .arg(out.join(file))
-                .args(["--minify", "--format=esm", "--target=es2022", "--log-level=warning", "--allow-overwrite"])
+                .args([
+                    "--minify",
+                    "--format=esm",
+                    "--target=es2022",
+                    "--log-level=warning",
+                    "--allow-overwrite",
+                ])
                 .arg(format!("--outfile={}", out.join(file).display())),
         )?;
     }
@@ -231,7 +248,10 @@ fn write_csp(out: &Path) -> Result<()> {
     if !headers.contains(CSP_PLACEHOLDER) {
         bail!("web/static/_headers lacks the {CSP_PLACEHOLDER} placeholder");
     }
-    fs::write(&headers_path, headers.replace(CSP_PLACEHOLDER, &csp(&hash, false)))?;
+    fs::write(
+        &headers_path,
+        headers.replace(CSP_PLACEHOLDER, &csp(&hash, false)),
+    )?;
     Ok(())
 }
 
@@ -262,14 +282,16 @@ mod tests {
 
     #[test]
     fn reads_headers_file() {
-        let rules = header_rules(
-            "# c\n/*\n  X-A: 1\n  Content-Security-Policy: a; b\n/app.js\n  X-B: 2\n",
-        );
+        let rules =
+            header_rules("# c\n/*\n  X-A: 1\n  Content-Security-Policy: a; b\n/app.js\n  X-B: 2\n");
         assert_eq!(rules.len(), 2);
         assert!(pattern_matches("/*", "/app.js"));
         assert!(pattern_matches("/app.js", "/app.js"));
         assert!(!pattern_matches("/app.js", "/"));
-        assert_eq!(rules[0].1[1], ("Content-Security-Policy".into(), "a; b".into()));
+        assert_eq!(
+            rules[0].1[1],
+            ("Content-Security-Policy".into(), "a; b".into())
+        );
     }
 
     #[test]

@@ -1,2 +1,584 @@
-//! Placeholder until the npm package issue: wasm-bindgen bindings of headwarden-core.
-pub use headwarden_core::VERSION;
+//! wasm-bindgen bindings of `headwarden-core`: the main wasm of the npm package
+//! `headwarden` (`crates/wasm/npm/`).
+//!
+//! These exports are the package's internals, not its API: the JS in `npm/api.mjs` checks
+//! argument types, builds the input, caches one [`Checker`] per set of options, fills the
+//! report's `rules` section from a cache, and turns the error objects thrown here
+//! (`Error` with a `code` property) into `HeadwardenError`s.
+//!
+//! Results cross the boundary as JSON text that JS parses: measured against
+//! `serde-wasm-bindgen`'s `json_compatible()` serializer (see `check_value`), `JSON.parse`
+//! of one string was faster on every report shape we tried (the README of the package
+//! gives the figures), because one string crossing beats hundreds of small JS calls.
+//!
+//! Nothing here panics on any input (the package is built with `panic = "abort"`, where a
+//! panic would be a trap): every failure is a thrown error with a code.
+
+use std::fmt::Display;
+
+use headwarden_core::flask::view::CookieSource;
+use headwarden_core::flask::{decode_flask_session, SessionCookie, SessionKind, SignedCookie};
+use headwarden_core::input::{InputError, InputFormat, ParseOptions};
+use headwarden_core::policy::{enforce_with, replace_debugger_page, Mode, NonceScripts};
+use headwarden_core::report::RuleDoc;
+use headwarden_core::{
+    check, limits, parse_with, rules, CheckOptions, Header, Headers, Policy, Request, Response,
+    Scheme,
+};
+use serde::Serialize;
+use serde_json::{json, Value};
+use wasm_bindgen::prelude::*;
+
+/// The version of headwarden this wasm was built from.
+#[wasm_bindgen]
+pub fn version() -> String {
+    headwarden_core::VERSION.to_string()
+}
+
+// ---------------------------------------------------------------------------------------
+// Errors.
+
+/// A JS `Error` carrying `code`; the JS side rethrows it as a `HeadwardenError`.
+fn error(code: &str, message: impl Display) -> JsValue {
+    let e = js_sys::Error::new(&message.to_string());
+    let _ = js_sys::Reflect::set(&e, &JsValue::from_str("code"), &JsValue::from_str(code));
+    e.into()
+}
+
+fn input_error(e: &InputError) -> JsValue {
+    let code = match e {
+        InputError::Empty => "INPUT_EMPTY",
+        InputError::TooLarge { .. }
+        | InputError::LineTooLong { .. }
+        | InputError::TooManyHeaders { .. }
+        | InputError::TooManyHeadersTotal { .. }
+        | InputError::TooManyExchanges { .. }
+        | InputError::TooDeep { .. } => "INPUT_TOO_LARGE",
+        _ => "INPUT_INVALID",
+    };
+    error(code, e)
+}
+
+fn to_json(value: &impl Serialize) -> Result<String, JsValue> {
+    serde_json::to_string(value).map_err(|e| error("INTERNAL", e))
+}
+
+/// A policy from a preset name, TOML or JSON text; `None` is the balanced preset.
+fn load_policy(policy: Option<String>) -> Result<Policy, JsValue> {
+    match policy {
+        None => Ok(Policy::default()),
+        Some(text) => Policy::load(&text).map_err(|e| error("POLICY_INVALID", e)),
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// check
+
+/// A policy and check options, parsed once and reused for every `check` with them.
+#[wasm_bindgen]
+pub struct Checker {
+    policy: Policy,
+    options: CheckOptions,
+    parse: ParseOptions,
+}
+
+#[wasm_bindgen]
+impl Checker {
+    /// `policy`: preset name, TOML or JSON (default: balanced). `scheme`: `http` or
+    /// `https`. `ignore`: rule ids not to run. `format`: force an input format. `url`:
+    /// the URL of the first request when the input does not say.
+    #[wasm_bindgen(constructor)]
+    pub fn new(
+        policy: Option<String>,
+        scheme: Option<String>,
+        secret_audit: bool,
+        ignore: Vec<String>,
+        format: Option<String>,
+        url: Option<String>,
+    ) -> Result<Checker, JsValue> {
+        let policy = load_policy(policy)?;
+        let scheme = match scheme.as_deref() {
+            None => None,
+            Some("http") => Some(Scheme::Http),
+            Some("https") => Some(Scheme::Https),
+            Some(other) => {
+                return Err(error(
+                    "OPTION_INVALID",
+                    format!("unknown scheme `{other}` (expected \"http\" or \"https\")"),
+                ))
+            }
+        };
+        if let Some(unknown) = ignore.iter().find(|id| rules::by_id(id).is_none()) {
+            return Err(error(
+                "OPTION_INVALID",
+                format!("unknown rule id `{unknown}` in `ignore` (see rules())"),
+            ));
+        }
+        let format = format
+            .map(|f| f.parse::<InputFormat>())
+            .transpose()
+            .map_err(|e| error("OPTION_INVALID", e))?;
+        Ok(Checker {
+            policy,
+            options: CheckOptions {
+                scheme,
+                skip_secret_audit: !secret_audit,
+                disabled_rules: ignore,
+            },
+            parse: ParseOptions { format, url },
+        })
+    }
+
+    /// Checks text. `json`: the JS side built this JSON from a `Headers`, a `Response` or
+    /// a plain object (the format is then JSON whatever the options say). Returns the
+    /// report as JSON with an empty `rules` section (JS fills it from its cache).
+    pub fn check(&self, input: &str, json: bool) -> Result<String, JsValue> {
+        self.check_bytes_as(input.as_bytes(), json)
+    }
+
+    /// Checks bytes (a `Uint8Array` input: any format the CLI reads, invalid UTF-8 kept).
+    pub fn check_bytes(&self, input: &[u8]) -> Result<String, JsValue> {
+        self.check_bytes_as(input, false)
+    }
+
+    /// [`Checker::check`] returning a JS object built by `serde-wasm-bindgen`
+    /// (`json_compatible`): kept to measure it against `JSON.parse` (the benchmark prints both).
+    pub fn check_value(&self, input: &str, json: bool) -> Result<JsValue, JsValue> {
+        let mut report = self.report(input.as_bytes(), json)?;
+        report.rules.clear();
+        report
+            .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+            .map_err(|e| error("INTERNAL", e))
+    }
+
+    fn check_bytes_as(&self, input: &[u8], json: bool) -> Result<String, JsValue> {
+        let mut report = self.report(input, json)?;
+        report.rules.clear();
+        to_json(&report)
+    }
+
+    fn report(&self, input: &[u8], json: bool) -> Result<headwarden_core::Report, JsValue> {
+        let parsed = if json {
+            let options = ParseOptions {
+                format: Some(InputFormat::Json),
+                url: self.parse.url.clone(),
+            };
+            parse_with(input, &options)
+        } else {
+            parse_with(input, &self.parse)
+        }
+        .map_err(|e| input_error(&e))?;
+        Ok(check(&parsed, &self.policy, &self.options))
+    }
+}
+
+/// The report's entry for one rule (title, severity, docs, fixes), as JSON; `None` for an
+/// unknown id.
+#[wasm_bindgen]
+pub fn rule_doc(id: &str) -> Option<String> {
+    rules::by_id(id).and_then(|rule| serde_json::to_string(&RuleDoc::of(rule)).ok())
+}
+
+/// Every rule: id, title, severity, family, since, summary, docs (Markdown) and fixes.
+#[wasm_bindgen]
+pub fn rules_json() -> Result<String, JsValue> {
+    let list: Vec<Value> = rules::all()
+        .iter()
+        .map(|rule| {
+            let fixes: serde_json::Map<String, Value> = rule
+                .fixes
+                .iter()
+                .map(|(tab, snippet)| (tab.to_string(), json!(snippet)))
+                .collect();
+            json!({
+                "id": rule.id,
+                "title": rule.title,
+                "severity": rule.severity,
+                "family": rule.family,
+                "since": rule.since,
+                "summary": rule.summary(),
+                "docs": rule.docs(),
+                "fixes": fixes,
+            })
+        })
+        .collect();
+    to_json(&list)
+}
+
+/// The built-in policy presets: name, description, the commented TOML, and the policy as
+/// a JSON object.
+#[wasm_bindgen]
+pub fn presets_json() -> Result<String, JsValue> {
+    let list: Vec<Value> = headwarden_core::policy::presets()
+        .iter()
+        .map(|p| {
+            let policy = Policy::preset(p.name)
+                .and_then(|policy| serde_json::from_str::<Value>(&policy.to_json_string()).ok())
+                .unwrap_or(Value::Null);
+            json!({
+                "name": p.name,
+                "description": p.description,
+                "toml": p.toml,
+                "policy": policy,
+            })
+        })
+        .collect();
+    to_json(&list)
+}
+
+/// Loads a policy (preset name, TOML or JSON) and returns it as JSON: `validatePolicy`.
+#[wasm_bindgen]
+pub fn policy_json(policy: &str) -> Result<String, JsValue> {
+    let policy = Policy::load(policy).map_err(|e| error("POLICY_INVALID", e))?;
+    Ok(policy.to_json_string())
+}
+
+// ---------------------------------------------------------------------------------------
+// checkCsp
+
+/// Evaluates one `Content-Security-Policy` value: `{findings, policies}` as JSON.
+#[wasm_bindgen]
+pub fn check_csp(policy: &str) -> Result<String, JsValue> {
+    csp_limit(policy)?;
+    to_json(&headwarden_core::csp::check_csp(policy).report())
+}
+
+/// [`check_csp`] through `serde-wasm-bindgen` (for the measurement).
+#[wasm_bindgen]
+pub fn check_csp_value(policy: &str) -> Result<JsValue, JsValue> {
+    csp_limit(policy)?;
+    headwarden_core::csp::check_csp(policy)
+        .report()
+        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+        .map_err(|e| error("INTERNAL", e))
+}
+
+fn csp_limit(policy: &str) -> Result<(), JsValue> {
+    if policy.len() > limits::MAX_INPUT_BYTES {
+        return Err(error(
+            "INPUT_TOO_LARGE",
+            format!(
+                "the policy is {} bytes; the limit is {} bytes",
+                policy.len(),
+                limits::MAX_INPUT_BYTES
+            ),
+        ));
+    }
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------------------
+// Sessions
+
+/// Longest cookie argument read (the CLI reads at most this from standard input too).
+const MAX_COOKIE_ARG: usize = 1 << 20;
+
+/// A cookie argument: `value`, `name=value`, `Cookie: a=1; session=…` or
+/// `Set-Cookie: session=…; Path=/`. Returns the name (when given) and the value: the
+/// first pair whose value is a signed session, else the first pair.
+fn cookie_arg(text: &str) -> (Option<&str>, &str) {
+    let text = text.trim();
+    let (is_set_cookie, text) = strip_header_name(text);
+    let mut first = None;
+    for pair in text.split(';').take(if is_set_cookie { 1 } else { usize::MAX }) {
+        let pair = pair.trim();
+        if pair.is_empty() {
+            continue;
+        }
+        let (name, value) = split_pair(pair);
+        if SignedCookie::parse(value).is_some() || decode_flask_session(value).is_ok() {
+            return (name, value);
+        }
+        first.get_or_insert((name, value));
+    }
+    first.unwrap_or((None, text))
+}
+
+fn strip_header_name(text: &str) -> (bool, &str) {
+    for (name, set) in [("set-cookie:", true), ("cookie:", false)] {
+        if let Some(rest) = text
+            .get(..name.len())
+            .filter(|p| p.eq_ignore_ascii_case(name))
+            .and_then(|_| text.get(name.len()..))
+        {
+            return (set, rest.trim_start());
+        }
+    }
+    (false, text)
+}
+
+/// `name=value` when the part before `=` is a cookie-name token; else all of it is a value
+/// (signed values never hold `=`: base64url without padding).
+fn split_pair(pair: &str) -> (Option<&str>, &str) {
+    if let Some((name, value)) = pair.split_once('=') {
+        let is_token = !name.is_empty()
+            && name
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b));
+        if is_token {
+            return (Some(name), value.trim());
+        }
+    }
+    (None, pair)
+}
+
+/// The usual cookie name of a kind of value, when the caller gave none.
+fn default_name(value: &str) -> &'static str {
+    match SignedCookie::parse(value).map(|s| s.kind()) {
+        Some(headwarden_core::flask::SignedKind::FlaskRemember) => "remember_token",
+        Some(headwarden_core::flask::SignedKind::ExpressSession) => "connect.sid",
+        _ => "session",
+    }
+}
+
+/// Decodes a Flask session cookie (also a Flask-Login remember token or an express-session
+/// id, as `headwarden session decode` does): the report's session view plus `timestamp`,
+/// `json_size` and `tagged`. The signature is not checked.
+#[wasm_bindgen]
+pub fn decode_session(cookie: &str) -> Result<String, JsValue> {
+    if cookie.len() > MAX_COOKIE_ARG {
+        return Err(error(
+            "INPUT_TOO_LARGE",
+            format!("the cookie is {} bytes; the limit is {MAX_COOKIE_ARG} bytes", cookie.len()),
+        ));
+    }
+    let (name, value) = cookie_arg(cookie);
+    if value.is_empty() {
+        return Err(error("INPUT_EMPTY", "the cookie value is empty"));
+    }
+    let name = name.unwrap_or_else(|| default_name(value));
+    let examined = SessionCookie::examine(name, value, CookieSource::Cookie, "", false)
+        .filter(|c| c.kind != SessionKind::Opaque);
+    let Some(session) = examined else {
+        let reason = decode_flask_session(value)
+            .err()
+            .map(|e| format!(" ({e})"))
+            .unwrap_or_default();
+        return Err(error(
+            "SESSION_INVALID",
+            format!("not a Flask session, Flask-Login remember token or express-session value{reason}"),
+        ));
+    };
+    if let Some(Err(e)) = &session.decoded {
+        return Err(error(
+            "SESSION_INVALID",
+            format!("cannot decode the Flask session: {e}"),
+        ));
+    }
+    let mut view = serde_json::to_value(session.view()).map_err(|e| error("INTERNAL", e))?;
+    if let Some(obj) = view.as_object_mut() {
+        obj.remove("audited");
+        if let Some(s) = session.flask() {
+            obj.insert("timestamp".into(), s.timestamp.into());
+            obj.insert("json_size".into(), s.json.len().into());
+            obj.insert("tagged".into(), s.tagged.into());
+        }
+    }
+    to_json(&view)
+}
+
+/// The weak-secret audit of one signed cookie (Flask session, Flask-Login remember token,
+/// express-session id). JS drives it in chunks so the event loop keeps turning.
+#[wasm_bindgen]
+pub struct Auditor {
+    signed: SignedCookie,
+}
+
+#[wasm_bindgen]
+impl Auditor {
+    #[wasm_bindgen(constructor)]
+    pub fn new(cookie: &str) -> Result<Auditor, JsValue> {
+        if cookie.len() > MAX_COOKIE_ARG {
+            return Err(error(
+                "INPUT_TOO_LARGE",
+                format!("the cookie is {} bytes; the limit is {MAX_COOKIE_ARG} bytes", cookie.len()),
+            ));
+        }
+        let (_, value) = cookie_arg(cookie);
+        if value.is_empty() {
+            return Err(error("INPUT_EMPTY", "the cookie value is empty"));
+        }
+        SignedCookie::parse(value)
+            .map(|signed| Auditor { signed })
+            .ok_or_else(|| {
+                error(
+                    "SESSION_INVALID",
+                    "not a signed Flask session, Flask-Login remember token or express-session value",
+                )
+            })
+    }
+
+    /// `flask`, `flask-remember` or `express`.
+    pub fn kind(&self) -> String {
+        self.signed.kind().as_str().to_string()
+    }
+
+    /// The built-in weak secret that signed the cookie, as JSON `{text | bytes, display,
+    /// group, index, tried}`, or `None`.
+    pub fn builtin(&self) -> Option<String> {
+        let secret = self.signed.find_builtin()?;
+        let text = std::str::from_utf8(&secret.value).ok();
+        let mut doc = json!({
+            "display": secret.display(),
+            "group": secret.origin,
+            "index": secret.index,
+        });
+        if let Some(obj) = doc.as_object_mut() {
+            match text {
+                Some(t) => obj.insert("text".into(), t.into()),
+                None => obj.insert("bytes".into(), secret.value.clone().into()),
+            };
+        }
+        serde_json::to_string(&doc).ok()
+    }
+
+    /// How many built-in secrets `builtin` tries.
+    pub fn builtin_count() -> usize {
+        headwarden_core::flask::wordlist::builtin_secrets().len()
+    }
+
+    /// Tries packed candidates: `data` holds them back to back and candidate `i` ends at
+    /// `ends[i]`. Returns the index of the first that verifies, or -1.
+    pub fn try_packed(&self, data: &[u8], ends: &[u32]) -> i32 {
+        let mut start = 0usize;
+        for (i, &end) in ends.iter().enumerate() {
+            let end = end as usize;
+            let Some(candidate) = data.get(start..end) else {
+                return -1;
+            };
+            if self.signed.verify(candidate) {
+                return i32::try_from(i).unwrap_or(-1);
+            }
+            start = end;
+        }
+        -1
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// enforce (headers; the body goes through the rewrite wasm)
+
+/// Header lines from `[name0, value0, name1, value1, …]`.
+fn headers_from(flat: &[String]) -> Headers {
+    let mut headers = Headers::new();
+    for pair in flat.chunks(2) {
+        if let [name, value] = pair {
+            headers.push(Header::new(name.as_str(), value.as_str()));
+        }
+    }
+    headers
+}
+
+fn headers_to_json(headers: &Headers) -> Value {
+    Value::Array(
+        headers
+            .iter()
+            .map(|h| json!([h.name, h.value]))
+            .collect(),
+    )
+}
+
+fn scripts_str(which: Option<NonceScripts>) -> Value {
+    match which {
+        Some(NonceScripts::All) => json!("all"),
+        Some(NonceScripts::Marked) => json!("marked"),
+        None => Value::Null,
+    }
+}
+
+/// A policy parsed once for every `enforce` with it.
+#[wasm_bindgen]
+pub struct Enforcer {
+    policy: Policy,
+}
+
+#[wasm_bindgen]
+impl Enforcer {
+    #[wasm_bindgen(constructor)]
+    pub fn new(policy: Option<String>) -> Result<Enforcer, JsValue> {
+        Ok(Enforcer {
+            policy: load_policy(policy)?,
+        })
+    }
+
+    /// Enforces the policy on a response head (the body stays in JS). `url`: the
+    /// response's URL (scheme and path; none means HTTPS). Returns JSON `{headers,
+    /// changes, nonce, rewrite, inspect_body}`: `rewrite` says how to rewrite an HTML
+    /// body (or is null), `inspect_body` asks for the body to look for a debugger page.
+    pub fn head(
+        &self,
+        status: Option<u16>,
+        url: Option<String>,
+        headers: Vec<String>,
+        nonce: String,
+        report_only: bool,
+    ) -> Result<String, JsValue> {
+        let mut response = Response {
+            status,
+            headers: headers_from(&headers),
+            ..Response::default()
+        };
+        let request = url.map(|url| Request {
+            method: None,
+            url: Some(url),
+            headers: Headers::new(),
+        });
+        let mode = if report_only {
+            Mode::ReportOnly
+        } else {
+            Mode::Enforce
+        };
+        let mut give_nonce = || nonce.clone();
+        let out = enforce_with(
+            &mut response,
+            request.as_ref(),
+            &self.policy,
+            mode,
+            &mut give_nonce,
+        );
+        let rewrite = out.rewrite_body.map(|o| {
+            json!({
+                "nonce": o.nonce,
+                "scripts": scripts_str(o.scripts),
+                "styles": scripts_str(o.styles),
+                "remove_meta_csp": o.remove_meta_csp,
+                "keep_existing": o.keep_existing,
+            })
+        });
+        to_json(&json!({
+            "headers": headers_to_json(&response.headers),
+            "changes": out.changes,
+            "nonce": out.nonce,
+            "rewrite": rewrite,
+            "inspect_body": out.inspect_body,
+        }))
+    }
+}
+
+/// When `body` is a Werkzeug debugger page: the generic 500 that replaces it, as JSON
+/// `{status, headers, body, changes}`. `None` otherwise.
+#[wasm_bindgen]
+pub fn replace_debugger(status: Option<u16>, headers: Vec<String>, body: &[u8]) -> Option<String> {
+    let mut response = Response {
+        status,
+        headers: headers_from(&headers),
+        body: Some(body.to_vec()),
+        ..Response::default()
+    };
+    let changes = replace_debugger_page(&mut response);
+    if changes.is_empty() {
+        return None;
+    }
+    let body = response
+        .body
+        .as_deref()
+        .map(String::from_utf8_lossy)
+        .unwrap_or_default();
+    serde_json::to_string(&json!({
+        "status": response.status,
+        "headers": headers_to_json(&response.headers),
+        "body": body,
+        "changes": changes,
+    }))
+    .ok()
+}

@@ -75,6 +75,9 @@ pub struct SessionCookie {
     pub kind: SessionKind,
     /// For Flask sessions: the decoded payload, or why it could not be decoded.
     pub decoded: Option<Result<FlaskSession, SessionError>>,
+    /// True for signed cookies whose secret can be audited (Flask sessions signed with
+    /// HMAC-SHA1, remember tokens, `connect.sid`).
+    pub auditable: bool,
     /// True when the built-in weak-secret audit ran on it.
     pub audited: bool,
     /// The built-in weak secret that signed it.
@@ -111,7 +114,8 @@ impl SessionCookie {
                 Err(_) => return None,
             },
         };
-        let audited = audit && signed.is_some();
+        let auditable = signed.is_some();
+        let audited = audit && auditable;
         let weak_secret = if audited { audit_builtin(value) } else { None };
         Some(SessionCookie {
             name: name.to_string(),
@@ -120,6 +124,7 @@ impl SessionCookie {
             header_value: header_value.to_string(),
             kind,
             decoded,
+            auditable,
             audited,
             weak_secret,
         })
@@ -209,19 +214,68 @@ pub struct SessionView {
 }
 
 /// The session cookies of an exchange: its `Set-Cookie`s, then cookies of the request's
-/// `Cookie` header that the response does not set again.
+/// `Cookie` header that the response does not set again; audited against the built-in
+/// weak secrets when `audit` is set.
 pub fn session_cookies(
     exchange: &Exchange,
     set_cookies: &[SetCookie],
     audit: bool,
 ) -> Vec<SessionCookie> {
+    let mut cookies = collect(exchange, set_cookies);
+    if audit {
+        audit_all(&mut cookies);
+    }
+    cookies
+}
+
+/// Runs the built-in audit on every signed cookie. Flask-Login signs remember tokens with
+/// the app's `SECRET_KEY`, the key of the Flask session: when the exchange also has an
+/// audited Flask session, its result settles the remember token with one HMAC (found: verify
+/// that secret; not found: the key is not in the list either), which spares a full pass of
+/// SHA-512 over the list on every login response.
+fn audit_all(cookies: &mut [SessionCookie]) {
+    let mut flask_key: Option<Option<Secret>> = None;
+    for c in cookies
+        .iter_mut()
+        .filter(|c| c.kind == SessionKind::Flask && c.auditable)
+    {
+        c.weak_secret = audit_builtin(&c.value);
+        c.audited = true;
+        if flask_key.as_ref().is_none_or(Option::is_none) {
+            flask_key = Some(c.weak_secret.clone());
+        }
+    }
+    for c in cookies
+        .iter_mut()
+        .filter(|c| c.auditable && c.kind != SessionKind::Flask)
+    {
+        c.audited = true;
+        c.weak_secret = match (&flask_key, c.kind) {
+            (Some(Some(key)), SessionKind::FlaskRemember) => {
+                let signed = SignedCookie::parse(&c.value);
+                if signed.is_some_and(|s| s.verify(&key.value)) {
+                    Some(Secret {
+                        kind: SignedKind::FlaskRemember,
+                        ..key.clone()
+                    })
+                } else {
+                    audit_builtin(&c.value)
+                }
+            }
+            (Some(None), SessionKind::FlaskRemember) => None,
+            _ => audit_builtin(&c.value),
+        };
+    }
+}
+
+fn collect(exchange: &Exchange, set_cookies: &[SetCookie]) -> Vec<SessionCookie> {
     let mut out: Vec<SessionCookie> = Vec::new();
     for c in set_cookies {
         if out.len() >= MAX_SESSION_COOKIES {
             return out;
         }
         if let Some(s) =
-            SessionCookie::examine(&c.name, &c.value, CookieSource::SetCookie, &c.raw, audit)
+            SessionCookie::examine(&c.name, &c.value, CookieSource::SetCookie, &c.raw, false)
         {
             out.push(s);
         }
@@ -242,7 +296,7 @@ pub fn session_cookies(
                 continue;
             }
             if let Some(s) =
-                SessionCookie::examine(name, value, CookieSource::Cookie, &header.value, audit)
+                SessionCookie::examine(name, value, CookieSource::Cookie, &header.value, false)
             {
                 out.push(s);
             }
@@ -334,6 +388,53 @@ mod tests {
             SessionCookie::examine("theme", "dark", CookieSource::SetCookie, "", true).is_none()
         );
         assert!(SessionCookie::examine("session", "", CookieSource::SetCookie, "", true).is_none());
+    }
+
+    #[test]
+    fn remember_token_follows_the_flask_session_key() {
+        let set = |pairs: &[(&str, String)]| -> Vec<SetCookie> {
+            pairs
+                .iter()
+                .map(|(n, v)| crate::cookies::parse(&format!("{n}={v}; HttpOnly; Path=/")))
+                .collect()
+        };
+        let ex = Exchange::default();
+        // Same key (dev) for both: found through the session, with its origin.
+        let both = set(&[
+            ("session", fixture_cookie("flask-dev-simple")),
+            ("remember_token", fixture_cookie("remember-dev")),
+        ]);
+        let found = session_cookies(&ex, &both, true);
+        let remember = found
+            .iter()
+            .find(|c| c.kind == SessionKind::FlaskRemember)
+            .unwrap();
+        let secret = remember.weak_secret.as_ref().unwrap();
+        assert_eq!(
+            (secret.kind, secret.value.as_slice()),
+            (SignedKind::FlaskRemember, &b"dev"[..])
+        );
+        assert!(secret.origin.is_some());
+        // A session with a strong key: the remember token is settled without a pass.
+        let strong = set(&[
+            ("session", fixture_cookie("flask-random-key")),
+            ("remember_token", fixture_cookie("remember-random-key")),
+        ]);
+        let found = session_cookies(&ex, &strong, true);
+        assert!(found.iter().all(|c| c.audited && c.weak_secret.is_none()));
+        // A remember token alone gets the full audit.
+        let alone = set(&[("remember_token", fixture_cookie("remember-dev"))]);
+        assert!(session_cookies(&ex, &alone, true)[0].weak_secret.is_some());
+        // Keys that differ (a custom setup): the remember token is audited on its own.
+        let mixed = set(&[
+            ("session", fixture_cookie("flask-changeme")),
+            ("remember_token", fixture_cookie("remember-dev")),
+        ]);
+        let found = session_cookies(&ex, &mixed, true);
+        assert_eq!(found[1].weak_secret.as_ref().unwrap().value, b"dev");
+        assert!(session_cookies(&ex, &mixed, false)
+            .iter()
+            .all(|c| !c.audited));
     }
 
     #[test]

@@ -50,7 +50,7 @@ crate::declare_rule! {
         check: Check::Exchange(cookie_broad_domain),
         fixes: {
             flask: "app.config['SESSION_COOKIE_DOMAIN'] = None  # host-only (the default since Flask 2.3)\napp.config['REMEMBER_COOKIE_DOMAIN'] = None  # flask-login\n# other cookies: resp.set_cookie('name', value) without domain=",
-            policy: "[[cookies]]\npattern = \"session\"\nprefix = \"__Host-\"  # the browser then enforces host-only scope",
+            policy: "[[cookies]]\npattern = \"session\"\nprefix = \"__Host-\"  # renames it, drops Domain; only if the app reads the new name",
         },
     };
 }

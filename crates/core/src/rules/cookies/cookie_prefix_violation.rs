@@ -50,7 +50,7 @@ crate::declare_rule! {
         check: Check::Exchange(cookie_prefix_violation),
         fixes: {
             flask: "app.config['SESSION_COOKIE_NAME'] = '__Host-session'\napp.config['SESSION_COOKIE_SECURE'] = True\napp.config['SESSION_COOKIE_PATH'] = '/'\napp.config['SESSION_COOKIE_DOMAIN'] = None\n# other cookies:\nresp.set_cookie('__Host-name', value, secure=True, path='/')  # no domain=",
-            policy: "[[cookies]]\npattern = \"__Host-*\"\nsecure = true",
+            policy: "[[cookies]]\npattern = \"*\"\nsecure = true  # with any [[cookies]] rule, the worker also adds what a __Host-/__Secure- name requires",
         },
     };
 }

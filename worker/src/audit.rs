@@ -1,0 +1,226 @@
+//! The audit log: one JSON line per request (what happened, what changed, the grade of the
+//! response headers before and after), and the grading itself.
+
+use headwarden_core::input::InputFormat;
+use headwarden_core::policy::{Action, Change};
+use headwarden_core::{check_exchanges, CheckOptions, Exchange, Policy, Request, Response};
+use serde::Serialize;
+
+use crate::csp_report::Violation;
+
+/// The grade and score of a response's headers (no body: the worker streams it), with the
+/// secret audit off (it is for people reading a report, not for every request).
+pub fn grade(request: &Request, response: &Response, policy: &Policy) -> (String, u8) {
+    let head = Response {
+        body: None,
+        ..response.clone()
+    };
+    let exchange = Exchange {
+        request: Some(request.clone()),
+        response: head,
+    };
+    let options = CheckOptions {
+        skip_secret_audit: true,
+        ..CheckOptions::default()
+    };
+    let report = check_exchanges(
+        std::slice::from_ref(&exchange),
+        InputFormat::Raw,
+        &[],
+        policy,
+        &options,
+    );
+    report
+        .exchanges
+        .first()
+        .map(|e| (e.grade.as_str().to_string(), e.score))
+        .unwrap_or_else(|| ("F".to_string(), 0))
+}
+
+/// What the worker did with a request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Outcome {
+    /// Forwarded; the response went through enforce.
+    Proxied,
+    /// A guard answered (redirect, 403, 404, 405, 413).
+    Refused,
+    RateLimited,
+    CspReport,
+    /// The origin could not be reached (502).
+    OriginError,
+    /// The origin did not answer in time (504).
+    OriginTimeout,
+    /// A var is invalid (500).
+    ConfigError,
+    /// Our code failed; the origin's response went out untouched.
+    FailOpen,
+    /// Our code failed; 502.
+    FailClosed,
+}
+
+/// One log line.
+#[derive(Debug, Clone, Serialize)]
+pub struct LogLine {
+    pub headwarden: &'static str,
+    pub method: String,
+    pub path: String,
+    pub status: u16,
+    pub duration_ms: f64,
+    pub mode: &'static str,
+    pub outcome: Outcome,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub guard: Option<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    /// Report-only mode: the guard that would have refused the request.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub would_refuse: Option<WouldRefuse>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub origin_status: Option<u16>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub grade_before: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub grade_after: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub score_before: Option<u8>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub score_after: Option<u8>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub changes: Vec<Change>,
+    /// The HTML body streams through the nonce rewriter.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub body_rewritten: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub csp_reports: Vec<Violation>,
+}
+
+/// A guard that report-only mode let through.
+#[derive(Debug, Clone, Serialize)]
+pub struct WouldRefuse {
+    pub guard: &'static str,
+    pub status: u16,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+}
+
+impl LogLine {
+    pub fn new(method: &str, path: &str, mode: &'static str) -> Self {
+        LogLine {
+            headwarden: env!("CARGO_PKG_VERSION"),
+            method: method.chars().take(32).collect(),
+            path: path.chars().take(2048).collect(),
+            status: 0,
+            duration_ms: 0.0,
+            mode,
+            outcome: Outcome::Proxied,
+            guard: None,
+            reason: None,
+            would_refuse: None,
+            origin_status: None,
+            grade_before: None,
+            grade_after: None,
+            score_before: None,
+            score_after: None,
+            changes: Vec::new(),
+            body_rewritten: false,
+            error: None,
+            csp_reports: Vec::new(),
+        }
+    }
+
+    /// Records `changes` with cookie values redacted: a log is no place for session tokens.
+    pub fn set_changes(&mut self, changes: &[Change]) {
+        self.changes = changes.iter().map(redact).collect();
+    }
+
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(self).unwrap_or_else(|e| {
+            format!("{{\"headwarden\":\"log\",\"error\":\"cannot serialize the log line: {e}\"}}")
+        })
+    }
+}
+
+fn redact(change: &Change) -> Change {
+    let is_cookie = change.cookie.is_some()
+        || matches!(change.action, Action::HardenCookie | Action::RenameCookie)
+        || change
+            .header
+            .as_deref()
+            .is_some_and(|h| h.eq_ignore_ascii_case("set-cookie"));
+    if !is_cookie {
+        return change.clone();
+    }
+    let mut c = change.clone();
+    c.before = c.before.iter().map(|v| redact_cookie(v)).collect();
+    c.after = c.after.as_deref().map(redact_cookie);
+    c
+}
+
+/// `name=value; Path=/` → `name=…; Path=/`.
+fn redact_cookie(set_cookie: &str) -> String {
+    let (pair, attrs) = match set_cookie.find(';') {
+        Some(i) => set_cookie.split_at(i),
+        None => (set_cookie, ""),
+    };
+    let name = pair.split('=').next().unwrap_or("").trim();
+    format!("{name}=…{attrs}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use headwarden_core::Headers;
+
+    fn response(headers: &[(&str, &str)]) -> Response {
+        let mut h = Headers::new();
+        for (n, v) in headers {
+            h.append(*n, *v);
+        }
+        Response {
+            status: Some(200),
+            headers: h,
+            ..Response::default()
+        }
+    }
+
+    fn https_get() -> Request {
+        Request {
+            method: Some("GET".into()),
+            url: Some("https://app.example/".into()),
+            headers: Headers::new(),
+        }
+    }
+
+    #[test]
+    fn bare_flask_headers_grade_f_and_enforced_ones_grade_well() {
+        let policy = Policy::balanced();
+        let mut r = response(&[
+            ("Server", "gunicorn"),
+            ("Content-Type", "text/html; charset=utf-8"),
+        ]);
+        let (before, _) = grade(&https_get(), &r, &policy);
+        assert_eq!(before, "F");
+        let changes = headwarden_core::enforce(&mut r, Some(&https_get()), &policy, &mut || {
+            "AAAAAAAAAAAAAAAAAAAAAA==".into()
+        });
+        assert!(!changes.is_empty());
+        let (after, score) = grade(&https_get(), &r, &policy);
+        assert!(after == "A" || after == "A+", "{after} {score}");
+    }
+
+    #[test]
+    fn cookie_values_are_redacted() {
+        let mut line = LogLine::new("GET", "/", "enforce");
+        let mut r = response(&[("Set-Cookie", "session=SECRETVALUE; Path=/")]);
+        let changes = headwarden_core::enforce(&mut r, Some(&https_get()), &Policy::balanced(), &mut || {
+            "AAAAAAAAAAAAAAAAAAAAAA==".into()
+        });
+        line.set_changes(&changes);
+        let json = line.to_json();
+        assert!(json.contains("session=…"), "{json}");
+        assert!(!json.contains("SECRETVALUE"), "{json}");
+    }
+}
