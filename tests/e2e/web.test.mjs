@@ -335,10 +335,13 @@ test("a captured Flask login response: grade F, findings, decoded session, perma
   await other.context.close();
 });
 
-test("a HAR with three entries gives three reports", async (t) => {
+test("a HAR with three entries gives three reports (file picker, then drag and drop)", async (t) => {
   const app = await openApp();
   const { page } = app;
-  await paste(page, fixture("three-entries.har"));
+  let seq = await page.getAttribute("#report", "data-report-seq");
+  await page.setInputFiles(".input-actions input[type=file]", path.join(FIXTURES, "three-entries.har"));
+  await page.waitForFunction((s) => document.querySelector("#report").dataset.reportSeq !== s, seq);
+  assert.equal(await page.inputValue("#input"), fixture("three-entries.har"));
   const error = await page.$("#input-error");
   if (error && /not supported yet/.test(await error.textContent())) {
     t.skip("core cannot read HAR yet");
@@ -356,6 +359,19 @@ test("a HAR with three entries gives three reports", async (t) => {
   }
   assert.ok(grades.every((g) => /^(A\+|A|B|C|D|F)$/.test(g)), grades.join());
   assert.match(await page.textContent("#summary .target"), /POST http:\/\/127\.0\.0\.1:\d+\/login/);
+
+  // Dropping a file anywhere on the page loads it too.
+  await page.click("#input ~ .input-actions button:has-text('Clear')");
+  seq = await page.getAttribute("#report", "data-report-seq");
+  const dataTransfer = await page.evaluateHandle((text) => {
+    const dt = new DataTransfer();
+    dt.items.add(new File([text], "login.http", { type: "text/plain" }));
+    return dt;
+  }, fixture("flask-gunicorn-login-post.http"));
+  await page.dispatchEvent("#report", "dragover", { dataTransfer });
+  await page.dispatchEvent("#report", "drop", { dataTransfer });
+  await page.waitForFunction((s) => document.querySelector("#report").dataset.reportSeq !== s, seq);
+  assert.equal((await fingerprint(page)).grade, "F");
   await assertClean(app, "har");
   await app.context.close();
 });

@@ -12,6 +12,7 @@
 mod bench;
 mod demo;
 mod fuzz;
+mod npm;
 mod serve;
 mod setup;
 mod test;
@@ -44,6 +45,9 @@ fn dispatch(args: &[String]) -> Result<()> {
             !rest.iter().any(|a| a == "--dev"),
             &util::root().join("target/dist/web"),
         ),
+        // Temporary (npm engineer): build / test the npm package alone.
+        Some("npm-build") => npm::build(&util::root().join("target/dist")).map(|_| ()),
+        Some("npm-test") => npm::test(),
         Some("-h" | "--help") | None => {
             println!("{USAGE}");
             Ok(())

@@ -1,6 +1,5 @@
 //! A small static file server for the demo: serves a directory on 127.0.0.1 with the
-//! headers its `_headers` file names (the format Cloudflare Pages and Netlify read, so
-//! the same file works when the site is hosted there).
+//! headers its `_headers` file names (see `web::headers_for`).
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
@@ -10,62 +9,23 @@ use std::time::Duration;
 
 use anyhow::Result;
 
-/// `(path pattern, headers)` blocks of a `_headers` file.
-#[derive(Debug, Clone, Default)]
-pub struct HeaderRules(Vec<(String, Vec<(String, String)>)>);
-
-impl HeaderRules {
-    pub fn parse(text: &str) -> Self {
-        let mut rules: Vec<(String, Vec<(String, String)>)> = Vec::new();
-        for line in text.lines() {
-            if line.trim().is_empty() || line.trim_start().starts_with('#') {
-                continue;
-            }
-            if !line.starts_with([' ', '\t']) {
-                rules.push((line.trim().to_string(), Vec::new()));
-            } else if let (Some((_, headers)), Some((k, v))) = (rules.last_mut(), line.split_once(':')) {
-                headers.push((k.trim().to_string(), v.trim().to_string()));
-            }
-        }
-        HeaderRules(rules)
-    }
-
-    /// Headers for `path`: every block whose pattern matches (`/*` is a prefix wildcard).
-    pub fn for_path(&self, path: &str) -> Vec<(String, String)> {
-        let mut out = Vec::new();
-        for (pattern, headers) in &self.0 {
-            let matches = match pattern.strip_suffix('*') {
-                Some(prefix) => path.starts_with(prefix),
-                None => path == pattern,
-            };
-            if matches {
-                out.extend(headers.iter().cloned());
-            }
-        }
-        out
-    }
-}
-
 /// Serves `dir` on `127.0.0.1:port` in a background thread; returns the bound port.
 pub fn spawn(dir: PathBuf, port: u16) -> Result<u16> {
     let listener = TcpListener::bind(("127.0.0.1", port))?;
     let port = listener.local_addr()?.port();
-    let rules = Arc::new(HeaderRules::parse(
-        &std::fs::read_to_string(dir.join("_headers")).unwrap_or_default(),
-    ));
     let dir = Arc::new(dir);
     std::thread::spawn(move || {
         for stream in listener.incoming().flatten() {
-            let (dir, rules) = (dir.clone(), rules.clone());
+            let dir = dir.clone();
             std::thread::spawn(move || {
-                let _ = handle(stream, &dir, &rules);
+                let _ = handle(stream, &dir);
             });
         }
     });
     Ok(port)
 }
 
-fn handle(mut stream: TcpStream, dir: &Path, rules: &HeaderRules) -> Result<()> {
+fn handle(mut stream: TcpStream, dir: &Path) -> Result<()> {
     stream.set_read_timeout(Some(Duration::from_secs(10)))?;
     let mut reader = BufReader::new(stream.try_clone()?);
     let mut request_line = String::new();
@@ -88,7 +48,7 @@ fn handle(mut stream: TcpStream, dir: &Path, rules: &HeaderRules) -> Result<()> 
         "HTTP/1.1 {status}\r\nContent-Type: {ctype}\r\nContent-Length: {}\r\nConnection: close\r\n",
         body.len()
     );
-    for (k, v) in rules.for_path(path) {
+    for (k, v) in crate::web::headers_for(dir, path) {
         head.push_str(&format!("{k}: {v}\r\n"));
     }
     head.push_str("\r\n");
@@ -131,13 +91,6 @@ fn content_type(path: &Path) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn header_rules_match_by_prefix() {
-        let rules = HeaderRules::parse("/*\n  X-A: 1\n/index.html\n  X-B: 2\n");
-        assert_eq!(rules.for_path("/x.js"), vec![("X-A".into(), "1".into())]);
-        assert_eq!(rules.for_path("/index.html").len(), 2);
-    }
 
     #[test]
     fn no_path_escapes_the_site() {

@@ -1374,7 +1374,9 @@ impl CookieView {
 }
 
 /// The cookie table of one exchange. `findings` are that exchange's findings: verdicts
-/// come from them (matched on the finding's `cookie` name), rules are not re-run.
+/// come from them (matched on the finding's `cookie` name), rules are not re-run. Two
+/// `Set-Cookie` lines with the same name (a deletion and a new value) share verdicts,
+/// since findings name cookies, not lines.
 pub fn cookie_views(ctx: &Context<'_>, findings: &[Finding]) -> Vec<CookieView> {
     ctx.cookies()
         .iter()

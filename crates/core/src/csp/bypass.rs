@@ -11,6 +11,7 @@
 //! one reported (the list order decides which JSONP host needs `'unsafe-eval'`).
 
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::OnceLock;
 
 use super::source::HostPattern;
@@ -19,6 +20,28 @@ const JSONP: &str = include_str!("data/jsonp.txt");
 const JSONP_NEEDS_EVAL: &str = include_str!("data/jsonp_needs_eval.txt");
 const ANGULAR: &str = include_str!("data/angular.txt");
 const FLASH: &str = include_str!("data/flash.txt");
+
+/// FNV-1a: the keys are short host names, hashed on every lookup; SipHash's DoS
+/// resistance is not needed for a fixed, built-in key set.
+#[derive(Default)]
+struct Fnv(u64);
+
+impl Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        let mut h = if self.0 == 0 { 0xcbf2_9ce4_8422_2325 } else { self.0 };
+        for b in bytes {
+            h ^= u64::from(*b);
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        }
+        self.0 = h;
+    }
+}
+
+type FnvMap<K, V> = HashMap<K, V, BuildHasherDefault<Fnv>>;
 
 /// One listed URL.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -34,9 +57,9 @@ pub struct Entry {
 pub struct BypassList {
     entries: Vec<Entry>,
     /// host → indexes of its entries, in list order.
-    by_host: HashMap<&'static str, Vec<u16>>,
+    by_host: FnvMap<&'static str, Vec<u16>>,
     /// `example.com` → indexes of entries whose host ends in `.example.com`, in list order.
-    by_parent: HashMap<&'static str, Vec<u16>>,
+    by_parent: FnvMap<&'static str, Vec<u16>>,
 }
 
 impl BypassList {
@@ -72,10 +95,10 @@ impl BypassList {
     /// The first listed entry matched by a CSP host source with this host and path.
     pub fn find(&self, host: HostPattern<&str>, path: Option<&str>) -> Option<&Entry> {
         let mut buf = [0u8; 253];
-        let (bucket, _) = match host {
+        let bucket = match host {
             HostPattern::Any => return None,
-            HostPattern::Exact(h) => (self.by_host.get(lowercase(h, &mut buf)?)?, h),
-            HostPattern::Wildcard(h) => (self.by_parent.get(lowercase(h, &mut buf)?)?, h),
+            HostPattern::Exact(h) => self.by_host.get(lowercase(h, &mut buf)?)?,
+            HostPattern::Wildcard(h) => self.by_parent.get(lowercase(h, &mut buf)?)?,
         };
         // A path of "/" (or none) matches every entry of the host.
         let path = path.filter(|p| *p != "/");

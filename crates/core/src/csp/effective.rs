@@ -288,17 +288,16 @@ impl Policy {
     /// governs (what Google's evaluator calls "effective directives").
     pub fn effective_distinct(
         &self,
-        targets: &[DirectiveId],
-    ) -> Vec<(DirectiveId, DirectiveRef<'_>)> {
-        let mut out: Vec<(DirectiveId, DirectiveRef<'_>)> = Vec::with_capacity(targets.len());
-        for &t in targets {
-            if let Some(d) = self.effective(t) {
-                if !out.iter().any(|(_, o)| o.index == d.index) {
-                    out.push((t, d));
-                }
-            }
-        }
-        out
+        targets: &'static [DirectiveId],
+    ) -> impl Iterator<Item = (DirectiveId, DirectiveRef<'_>)> {
+        targets.iter().enumerate().filter_map(move |(i, &t)| {
+            let d = self.effective(t)?;
+            // Keep a directive only for the first target it governs.
+            let earlier = targets[..i]
+                .iter()
+                .any(|&e| self.effective(e).is_some_and(|o| o.index == d.index));
+            (!earlier).then_some((t, d))
+        })
     }
 
     /// Whether this policy's scripts are strict (DESIGN "Scoring", A+): `<script>` loads

@@ -289,13 +289,16 @@ pub fn parse_serialized_csp(
         }
         _ => serialized,
     };
+    // One allocation each for directives and values in the common case.
+    let semicolons = memchr::memchr_iter(b';', text.as_bytes()).count();
+    let spaces = memchr::memchr_iter(b' ', text.as_bytes()).count();
     let mut policy = Policy {
         text: text.to_owned(),
         disposition,
         source,
         header: header.to_owned(),
-        directives: Vec::new(),
-        values: Vec::new(),
+        directives: Vec::with_capacity(semicolons + 1),
+        values: Vec::with_capacity(spaces + 1),
         issues,
         active: [0; DirectiveId::COUNT],
     };
@@ -358,8 +361,10 @@ impl DirectiveParser {
             flags: ListFlags::default(),
         };
         // 3.2: a token that is not ASCII is skipped (the whole directive).
-        if let Some((at, ch)) = token.char_indices().find(|(_, c)| !c.is_ascii()) {
-            directive.state = DirectiveState::NonAscii { at: at as u32, ch };
+        if !token.is_ascii() {
+            if let Some((at, ch)) = token.char_indices().find(|(_, c)| !c.is_ascii()) {
+                directive.state = DirectiveState::NonAscii { at: at as u32, ch };
+            }
             policy.directives.push(directive);
             return;
         }

@@ -37,9 +37,18 @@ macro_rules! keywords {
                 match self { $(Keyword::$id => $text),* }
             }
 
-            /// The keyword for a name without quotes, ASCII case-insensitively.
+            /// The keyword for a name without quotes, ASCII case-insensitively, without
+            /// allocating.
             pub fn from_name(name: &str) -> Option<Keyword> {
-                Keyword::ALL.iter().copied().find(|k| k.name().eq_ignore_ascii_case(name))
+                let mut buf = [0u8; 32];
+                let lower = buf.get_mut(..name.len())?;
+                for (d, b) in lower.iter_mut().zip(name.bytes()) {
+                    *d = b.to_ascii_lowercase();
+                }
+                match std::str::from_utf8(lower).ok()? {
+                    $($text => Some(Keyword::$id),)*
+                    _ => Option::None,
+                }
             }
         }
     };
@@ -372,6 +381,9 @@ pub fn parse(token: &str) -> Result<SourceExpression<&str>, SourceError> {
 /// Rejects non-ASCII and control characters (a serialized policy is an ASCII string of
 /// VCHARs and whitespace, CSP3 §2.2).
 fn check_characters(token: &str) -> Result<(), SourceError> {
+    if token.bytes().all(|b| b > 0x20 && b < 0x7f) {
+        return Ok(());
+    }
     match token
         .char_indices()
         .find(|(_, c)| !c.is_ascii() || c.is_ascii_control())

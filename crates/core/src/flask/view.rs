@@ -148,7 +148,8 @@ impl SessionCookie {
                 express_session_id(&self.value).map(|id| serde_json::json!({ "session_id": id }))
             }
             SessionKind::Opaque => None,
-        };
+        }
+        .filter(|p| !p.is_null()); // reports hold no nulls at the top level of a view
         SessionView {
             cookie: self.name.clone(),
             kind: self.kind,

@@ -54,15 +54,13 @@ pub fn strip_newline(line: &[u8]) -> &[u8] {
 /// The secret a wordlist line stands for (see the module docs). `line` is without its
 /// newline.
 pub fn parse_line(line: &[u8]) -> Cow<'_, [u8]> {
-    match python_literal(line.trim_ascii()) {
-        Some(decoded) => Cow::Owned(decoded),
-        None => Cow::Borrowed(line),
-    }
+    python_literal(line.trim_ascii()).unwrap_or(Cow::Borrowed(line))
 }
 
 /// Decodes a complete Python string literal (`'a\n'`, `b"\xec"`, `r'\d'`); `None` when `s`
-/// is not exactly one. Triple-quoted and f-strings are not literals here.
-pub fn python_literal(s: &[u8]) -> Option<Vec<u8>> {
+/// is not exactly one. Triple-quoted and f-strings are not literals here. A literal without
+/// backslashes is borrowed (most lines of a wordlist).
+pub fn python_literal(s: &[u8]) -> Option<Cow<'_, [u8]>> {
     let prefix_len = s
         .iter()
         .take(3)
@@ -92,6 +90,10 @@ pub fn python_literal(s: &[u8]) -> Option<Vec<u8>> {
         return None; // Python rejects non-ASCII characters in bytes literals.
     }
     let text = std::str::from_utf8(body).ok()?;
+    if !body.contains(&b'\\') {
+        // No escapes: the literal is its body, unless a bare quote ends it early.
+        return (!body.contains(&quote)).then_some(Cow::Borrowed(body));
+    }
     let mut out = Vec::with_capacity(body.len());
     let mut chars = text.chars().peekable();
     while let Some(c) = chars.next() {
@@ -155,7 +157,7 @@ pub fn python_literal(s: &[u8]) -> Option<Vec<u8>> {
             }
         }
     }
-    Some(out)
+    Some(Cow::Owned(out))
 }
 
 fn hex_digits(chars: &mut std::iter::Peekable<std::str::Chars<'_>>, n: usize) -> Option<u32> {
@@ -197,20 +199,30 @@ mod tests {
     #[test]
     fn decodes_python_literals_like_flask_unsign() {
         assert_eq!(
-            python_literal(br#"b'_5#y2L"F4Q8z\n\xec]/'"#).unwrap(),
+            python_literal(br#"b'_5#y2L"F4Q8z\n\xec]/'"#)
+                .unwrap()
+                .as_ref(),
             b"_5#y2L\"F4Q8z\n\xec]/"
         );
         // In a str literal \xec is U+00EC, which itsdangerous encodes as UTF-8.
-        assert_eq!(python_literal(br"'\xec'").unwrap(), "\u{ec}".as_bytes());
-        assert_eq!(python_literal(br#""it's""#).unwrap(), b"it's");
-        assert_eq!(python_literal(br"'a\'b'").unwrap(), b"a'b");
         assert_eq!(
-            python_literal(br"'\2\1thisismyscretkey\1\2\e\y\y\h'").unwrap(),
+            python_literal(br"'\xec'").unwrap().as_ref(),
+            "\u{ec}".as_bytes()
+        );
+        assert_eq!(python_literal(br#""it's""#).unwrap().as_ref(), b"it's");
+        assert_eq!(python_literal(br"'a\'b'").unwrap().as_ref(), b"a'b");
+        assert_eq!(
+            python_literal(br"'\2\1thisismyscretkey\1\2\e\y\y\h'")
+                .unwrap()
+                .as_ref(),
             b"\x02\x01thisismyscretkey\x01\x02\\e\\y\\y\\h"
         );
-        assert_eq!(python_literal(br"r'\d+'").unwrap(), b"\\d+");
-        assert_eq!(python_literal(br"'\u00e9'").unwrap(), "é".as_bytes());
-        assert_eq!(python_literal(b"''").unwrap(), b"");
+        assert_eq!(python_literal(br"r'\d+'").unwrap().as_ref(), b"\\d+");
+        assert_eq!(
+            python_literal(br"'\u00e9'").unwrap().as_ref(),
+            "é".as_bytes()
+        );
+        assert_eq!(python_literal(b"''").unwrap().as_ref(), b"");
         for not_one in [
             &b"dev"[..],
             b"'unterminated",

@@ -686,11 +686,15 @@ fn rewrite_body(_r: &mut Response, _options: &NonceOptions, changes: &mut Vec<Ch
 // ---------------------------------------------------------------------------------------
 // Werkzeug debugger pages.
 
-/// Whether `body` is a Werkzeug debugger page (traceback or `/console`): it links the
-/// debugger's resources and carries its `SECRET` / `EVALEX` variables.
+/// Whether `body` is a Werkzeug debugger page (traceback or `/console`), by the same
+/// detector as the `flask-debugger-exposed` rule, so what `check` reports is what
+/// `[flask] block_debugger` replaces.
 pub fn is_werkzeug_debugger_page(body: &[u8]) -> bool {
     let has = |needle: &[u8]| memchr::memmem::find(body, needle).is_some();
-    has(b"__debugger__") && (has(b"EVALEX") || has(b"Werkzeug Debugger"))
+    // Cheap pre-filter on bytes: every page the detector accepts names Werkzeug or its
+    // debugger.
+    (has(b"Werkzeug") || has(b"__debugger__=yes"))
+        && crate::flask::detect::werkzeug_debugger(&String::from_utf8_lossy(body)).is_some()
 }
 
 /// The generic page that replaces a debugger page.

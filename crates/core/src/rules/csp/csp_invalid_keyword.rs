@@ -96,7 +96,12 @@ pub(crate) fn evaluate(list: &PolicyList, out: &mut Vec<CspFinding>) -> Outcome 
 }
 
 fn is_unquoted_keyword(text: &str) -> bool {
-    !text.starts_with('\'')
+    // Keyword names are letters and '-'; nonce and hash prefixes end in '-'.
+    let plain_word = text
+        .bytes()
+        .take(8)
+        .all(|b| b.is_ascii_alphanumeric() || b == b'-');
+    plain_word
         && (unquoted_keyword_name(text).is_some() || looks_like_unquoted_nonce_or_hash(text))
 }
 

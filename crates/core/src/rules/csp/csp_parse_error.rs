@@ -113,7 +113,9 @@ pub(crate) fn evaluate(list: &PolicyList, out: &mut Vec<CspFinding>) -> Outcome 
                         continue;
                     }
                 }
-                if DirectiveId::lookup(v.text()).is_some() {
+                let text = v.text();
+                let word = text.bytes().all(|b| b.is_ascii_alphabetic() || b == b'-');
+                if word && DirectiveId::lookup(text).is_some() {
                     out.push(
                         CspFinding::new(&CSP_PARSE_ERROR, semicolon_detail)
                             .at(pi, &d)

@@ -85,6 +85,7 @@ fn closest(name: &str) -> Option<&'static str> {
     }
     TABLE
         .iter()
+        .filter(|d| d.name.len().abs_diff(name.len()) <= 2)
         .map(|d| (edit_distance(name, d.name), d.name))
         .filter(|(dist, _)| *dist <= 2)
         .min_by_key(|(dist, _)| *dist)
