@@ -13,7 +13,8 @@
 //      a fresh process, and JSON.parse vs serde-wasm-bindgen for the report conversion.
 //
 // The package is taken from target/npm/headwarden (what `cargo xtask dist` assembles) or
-// unpacked from target/dist/headwarden-<version>.tgz; the peers from tools/node_modules.
+// unpacked from target/dist/headwarden-<version>.tgz (HEADWARDEN_PKG=dir overrides); the
+// peers from tools/node_modules.
 // Usage: node tests/bench/npm-vs-peers.mjs [--quick] [--n 2000] [--runs 3]
 
 import { execFileSync } from "node:child_process";
@@ -38,6 +39,7 @@ const RUNS = Number(opt("runs", 3));
 // Locate the package and the peers.
 
 function findPackage() {
+  if (process.env.HEADWARDEN_PKG) return path.resolve(process.env.HEADWARDEN_PKG);
   const assembled = path.join(ROOT, "target/npm/headwarden");
   if (fs.existsSync(path.join(assembled, "package.json")) && fs.existsSync(path.join(assembled, "node.mjs"))) {
     return assembled;

@@ -37,9 +37,14 @@ import {
   waitFor,
 } from "./worker-harness.mjs";
 
-// The policy under test: the balanced preset plus a rate limit on POST /login, which uses
-// the LOGIN_LIMITER binding of worker/wrangler.toml (10 requests per 60 s).
+// The policy under test: the balanced preset, plus a rate limit on POST /login (the
+// LOGIN_LIMITER binding of worker/wrangler.toml: 10 requests per 60 s), plus "/" and /me
+// among the sensitive paths: this app's home page carries a per-session CSRF token in its
+// session cookie, so it must not be cached either.
 const POLICY = `preset = "balanced"
+
+[cache]
+sensitive_paths = ["/", "/login", "/logout", "/me", "/account", "/account/*", "/admin/*"]
 
 [[rate_limit]]
 path = "/login"

@@ -17,6 +17,7 @@ use crate::{dom, permalink, policy_export, session, views, SchemeChoice};
 /// Inputs at least this long are re-checked after a pause in typing, not on every key.
 const DEBOUNCE_ABOVE_BYTES: usize = 256 * 1024;
 const DEBOUNCE_MS: u32 = 200;
+const FRAGMENT_DELAY_MS: u32 = 300;
 /// An example to try: a login POST captured from Flask under gunicorn.
 const EXAMPLE: &str = include_str!("../../tests/fixtures/flask-gunicorn-login-post.http");
 const THEME_KEY: &str = "headwarden-theme";
@@ -129,6 +130,7 @@ pub enum Msg {
     PickWordlist(web_sys::File),
     WordlistLoaded(js_sys::ArrayBuffer),
     CancelAudit,
+    WriteFragment,
     PolicyEdit(String),
     /// Rebuild the suggested policy for the current report (after typing pauses).
     PolicySuggest,
@@ -157,6 +159,7 @@ pub struct App {
     check_ms: f64,
     /// The fragment we wrote last, so our own update is not read back as a new link.
     fragment: Option<String>,
+    fragment_timer: Option<Timeout>,
     link_note: Option<String>,
     feedback: Option<(String, String)>,
     feedback_timer: Option<Timeout>,
@@ -226,6 +229,7 @@ impl Component for App {
             seq: 0,
             check_ms: 0.0,
             fragment: None,
+            fragment_timer: None,
             link_note: None,
             feedback: None,
             feedback_timer: None,
@@ -255,6 +259,7 @@ impl Component for App {
         let render = self.handle(ctx, msg);
         if self.seq != seq {
             self.schedule_policy(ctx);
+            self.schedule_fragment(ctx);
         }
         render
     }
@@ -274,6 +279,7 @@ impl Component for App {
             }
             if self.seq > 0 {
                 self.schedule_policy(ctx);
+                self.schedule_fragment(ctx);
             }
         }
     }
@@ -498,6 +504,10 @@ impl App {
                 self.policy_edited = true;
                 true
             }
+            Msg::WriteFragment => {
+                self.write_fragment();
+                true
+            }
             Msg::PolicySuggest => {
                 self.policy_timer = None;
                 if self.policy_edited {
@@ -661,7 +671,6 @@ impl App {
         }
         self.seq += 1;
         self.find_sessions();
-        self.write_fragment();
     }
 
     /// Collects the selected exchange's session cookies and, unless the user typed a
@@ -700,7 +709,18 @@ impl App {
         }
     }
 
+    /// The permalink follows the input after a short pause: browsers throttle (and warn
+    /// about) more than a few `history.replaceState` calls a second.
+    fn schedule_fragment(&mut self, ctx: &Context<Self>) {
+        let link = ctx.link().clone();
+        self.fragment_timer = Some(Timeout::new(FRAGMENT_DELAY_MS, move || {
+            link.send_message(Msg::WriteFragment)
+        }));
+    }
+
     fn write_fragment(&mut self) {
+        self.fragment_timer = None;
+        dom::set_root_attr("data-link-seq", Some(&self.seq.to_string()));
         if self.input.trim().is_empty() {
             self.fragment = None;
             self.link_note = None;
@@ -892,7 +912,7 @@ impl App {
                         </select>
                     </label>
                     <button type="button" class="button ghost" id="copy-link"
-                        disabled={self.fragment.is_none()}
+                        disabled={self.input.trim().is_empty()}
                         onclick={link.callback(|_| Msg::CopyLink)}>{"Copy link"}</button>
                 </div>
                 if let Some(note) = self.feedback_for("link") {

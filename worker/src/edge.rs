@@ -18,12 +18,12 @@ use worker::web_sys::{
     self, AbortController, Headers as WsHeaders, ReadableStream, RequestInit, RequestRedirect,
     Response as WsResponse, ResponseInit,
 };
-use worker::{console_error, console_log, event, Context, Delay, Env, Url};
+use worker::{console_error, console_log, event, Context, Delay, Env};
 
 use crate::audit::{grade, LogLine, Outcome, WouldRefuse};
 use crate::config::{Config, ConfigError, OnError, Vars};
 use crate::csp_report::{self, MAX_REPORT_BYTES, REPORT_PATH};
-use crate::forward::{self, ClientFacts};
+use crate::forward::{self, ClientFacts, UrlParts};
 use crate::guard::{self, Refusal, RequestFacts};
 
 /// Most bytes of an HTML 5xx body read to tell whether it is a Werkzeug debugger page.
@@ -67,10 +67,13 @@ fn start() {
 #[event(fetch)]
 async fn fetch(req: web_sys::Request, env: Env, _ctx: Context) -> worker::Result<WsResponse> {
     let started = js_sys::Date::now();
-    let url = Url::parse(&req.url()).map_err(|e| worker::Error::RustError(e.to_string()))?;
+    let raw_url = req.url();
+    let Some(url) = forward::split_url(&raw_url) else {
+        return Ok(local_plain(400, "400 Bad Request\n")?);
+    };
     let method = req.method();
-    let mut log = LogLine::new(&method, url.path(), "enforce");
-    let response = match handle(&req, &url, &env, &mut log).await {
+    let mut log = LogLine::new(&method, url.path, "enforce");
+    let response = match handle(&req, &url, &raw_url, &env, &mut log).await {
         Ok(r) => r,
         Err(e) => {
             log.outcome = Outcome::FailClosed;
@@ -122,18 +125,10 @@ fn config(env: &Env) -> Rc<Result<Config, ConfigError>> {
     })
 }
 
-/// The request URL's `host[:port]`.
-fn host_of(url: &Url) -> String {
-    let host = url.host_str().unwrap_or("");
-    match url.port() {
-        Some(p) => format!("{host}:{p}"),
-        None => host.to_string(),
-    }
-}
-
 async fn handle(
     req: &web_sys::Request,
-    url: &Url,
+    url: &UrlParts<'_>,
+    raw_url: &str,
     env: &Env,
     log: &mut LogLine,
 ) -> Result<WsResponse, Fault> {
@@ -154,17 +149,17 @@ async fn handle(
     let headers = req.headers();
     let header = |name: &str| headers.get(name).ok().flatten();
     let method = req.method();
-    let host = host_of(url);
-    let scheme = url.scheme().to_string();
+    let host = url.host;
+    let scheme = url.scheme.as_str();
     let content_length = header("content-length").and_then(|v| v.trim().parse::<u64>().ok());
     let sec_fetch_site = header("sec-fetch-site");
     let origin_header = header("origin");
     let facts = RequestFacts {
         method: &method,
-        scheme: &scheme,
-        host: &host,
-        path: url.path(),
-        query: url.query().unwrap_or(""),
+        scheme,
+        host,
+        path: url.path,
+        query: url.query,
         content_length,
         sec_fetch_site: sec_fetch_site.as_deref(),
         origin: origin_header.as_deref(),
@@ -263,8 +258,8 @@ async fn handle(
         &incoming,
         &ClientFacts {
             ip: client_ip.as_deref(),
-            host: &host,
-            scheme: &scheme,
+            host,
+            scheme,
         },
     );
     let out_headers = WsHeaders::new()?;
@@ -304,7 +299,7 @@ async fn handle(
 
     let request = CoreRequest {
         method: Some(method.clone()),
-        url: Some(url.to_string()),
+        url: Some(raw_url.to_string()),
         headers: CoreHeaders::new(),
     };
     let mut buffered: Option<Vec<u8>> = None;

@@ -29,6 +29,40 @@ pub struct ClientFacts<'a> {
     pub scheme: &'a str,
 }
 
+/// The parts of an absolute request URL the worker needs (workerd hands it normalized).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UrlParts<'a> {
+    /// Lowercase `http` or `https`.
+    pub scheme: String,
+    /// `host[:port]`.
+    pub host: &'a str,
+    /// Starts with `/`; still percent-encoded.
+    pub path: &'a str,
+    /// Without `?`; empty when none.
+    pub query: &'a str,
+}
+
+/// Splits `scheme://host[:port]/path?query#fragment` (the fragment is dropped).
+pub fn split_url(url: &str) -> Option<UrlParts<'_>> {
+    let (scheme, rest) = url.split_once("://")?;
+    let rest = rest.split('#').next().unwrap_or(rest);
+    let host_end = rest.find(['/', '?']).unwrap_or(rest.len());
+    let (host, rest) = rest.split_at(host_end);
+    let (path, query) = match rest.split_once('?') {
+        Some((p, q)) => (p, q),
+        None => (rest, ""),
+    };
+    if host.is_empty() {
+        return None;
+    }
+    Some(UrlParts {
+        scheme: scheme.to_ascii_lowercase(),
+        host,
+        path: if path.is_empty() { "/" } else { path },
+        query,
+    })
+}
+
 /// The origin URL for a request path and query.
 pub fn origin_url(origin: &str, base_path: &str, path: &str, query: &str) -> String {
     let mut url = String::with_capacity(origin.len() + base_path.len() + path.len() + query.len() + 2);
@@ -100,6 +134,24 @@ mod tests {
 
     fn h(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
         pairs.iter().map(|(n, v)| (n.to_string(), v.to_string())).collect()
+    }
+
+    #[test]
+    fn urls_split() {
+        let u = split_url("HTTPS://127.0.0.1:8787/a/b?x=1&y#frag").unwrap();
+        assert_eq!(
+            u,
+            UrlParts {
+                scheme: "https".into(),
+                host: "127.0.0.1:8787",
+                path: "/a/b",
+                query: "x=1&y"
+            }
+        );
+        let bare = split_url("http://example.com?q").unwrap();
+        assert_eq!((bare.path, bare.query), ("/", "q"));
+        assert_eq!(split_url("/relative"), None);
+        assert_eq!(split_url("http:///x"), None);
     }
 
     #[test]

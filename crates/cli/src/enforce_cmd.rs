@@ -227,3 +227,37 @@ fn random_nonce() -> String {
     }
     nonce_from_bytes(&bytes)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scheme_overrides_the_request_url() {
+        let r = request_for(None, Some(SchemeArg::Http)).unwrap();
+        assert_eq!(r.url.as_deref(), Some("http://localhost/"));
+        let with = Request {
+            url: Some("https://shop.example/login?x".into()),
+            ..Default::default()
+        };
+        let r = request_for(Some(with.clone()), Some(SchemeArg::Http)).unwrap();
+        assert_eq!(r.url.as_deref(), Some("http://shop.example/login?x"));
+        let relative = Request {
+            url: Some("/login".into()),
+            ..Default::default()
+        };
+        let r = request_for(Some(relative), Some(SchemeArg::Https)).unwrap();
+        assert_eq!(r.url.as_deref(), Some("https://localhost/login"));
+        assert_eq!(request_for(Some(with.clone()), None), Some(with));
+    }
+
+    #[test]
+    fn nonces_are_fresh_base64() {
+        let (a, b) = (random_nonce(), random_nonce());
+        assert_ne!(a, b);
+        assert_eq!(a.len(), 24);
+        assert!(a
+            .bytes()
+            .all(|c| c.is_ascii_alphanumeric() || c == b'+' || c == b'/'));
+    }
+}

@@ -5,7 +5,8 @@
 //! - `harness`: plus rendering every finding and the policy view, serialised to JSON.
 //!
 //! `cargo run --release -p headwarden-core --example csp_bench [CORPUS] [TARGET] [RUNS]`
-//! (defaults: `../shared/anchors/csp/corpus.txt`, 200000 evaluations per run, 3 runs);
+//! `[MODE]` (defaults: `../shared/anchors/csp/corpus.txt`, 200000 evaluations per run, 3
+//! runs, every mode);
 //! prints the median evaluations per second of each mode.
 
 use std::hint::black_box;
@@ -20,6 +21,7 @@ fn main() {
     });
     let target: usize = args.next().and_then(|a| a.parse().ok()).unwrap_or(200_000);
     let runs: usize = args.next().and_then(|a| a.parse().ok()).unwrap_or(3);
+    let only = args.next();
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
     let text = text.strip_suffix('\n').unwrap_or(&text);
     let lines: Vec<&str> = text
@@ -42,6 +44,9 @@ fn main() {
         }),
     ];
     for (name, run) in modes {
+        if only.as_deref().is_some_and(|o| o != name) {
+            continue;
+        }
         // Warm-up: two passes.
         for _ in 0..2 {
             for l in &lines {

@@ -113,7 +113,11 @@ fn main() {
         remove_meta_csp: true,
         keep_existing: false,
     };
-    let sizes: &[usize] = if want("rewrite") { &[16 * 1024, 1024 * 1024] } else { &[] };
+    let sizes: &[usize] = if want("rewrite") {
+        &[16 * 1024, 1024 * 1024]
+    } else {
+        &[]
+    };
     for &size in sizes {
         let body = page(size);
         let rounds = (256 * 1024 * 1024 / body.len()).max(4);
@@ -127,7 +131,9 @@ fn main() {
         }
         let (wall, cpu) = t.stop();
         let mb_s = |secs: f64| (body.len() * rounds) as f64 / secs / 1e6;
-        let cpu = cpu.map_or(String::new(), |c| format!(", {:.0} MB/s of CPU time", mb_s(c)));
+        let cpu = cpu.map_or(String::new(), |c| {
+            format!(", {:.0} MB/s of CPU time", mb_s(c))
+        });
         println!(
             "rewrite_html, {} KiB page ({scripts} scripts): {:.0} MB/s (wall){cpu}",
             body.len() / 1024,

@@ -32,7 +32,7 @@ fn zlib_bomb(mib: usize) -> Vec<u8> {
     assert!(mib >= 3);
     let zeros = vec![0u8; MIB];
     let mut enc = ZlibEncoder::new(Vec::new(), Compression::best());
-    let mut chunk_bytes = |enc: &mut ZlibEncoder<Vec<u8>>| {
+    let chunk_bytes = |enc: &mut ZlibEncoder<Vec<u8>>| {
         let before = enc.get_ref().len();
         enc.write_all(&zeros).unwrap();
         enc.flush().unwrap(); // sync flush: the chunk ends on a byte boundary

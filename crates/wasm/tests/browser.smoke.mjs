@@ -27,7 +27,7 @@ const PAGE = `<!doctype html><meta charset="utf-8"><title>headwarden smoke</titl
     out.rules = Object.keys(r.rules).length;
     out.fromHeaders = hw.check(new Headers({ "content-type": "text/html" })).exchanges[0].findings.length;
     out.csp = hw.checkCsp("script-src 'unsafe-inline'").findings.map((f) => f.rule);
-    const res = await hw.enforce(new Response("<p>hi</p><script>go()</script>", { headers: { "content-type": "text/html" } }), "balanced");
+    const res = await hw.enforce(new Response("<p>hi</p><script>go()<\\/script>", { headers: { "content-type": "text/html" } }), "balanced");
     out.enforcedCsp = res.headers.get("content-security-policy");
     out.enforcedBody = await res.text();
     const found = await hw.auditSecret("eyJ1c2VyIjoiYWxpY2UifQ.awQ8IQ.eikxmOYh5FZb_EkCxiJMuG_qNfE");
@@ -82,8 +82,11 @@ test("the package works in headless Chromium (no bundler)", { timeout: 120_000 }
     const page = await browser.newPage();
     const errors = [];
     page.on("pageerror", (e) => errors.push(String(e)));
+    const requestsBefore = () => `requests: ${requests.join(", ")}; page errors: ${errors.join("; ")}`;
     await page.goto(`http://127.0.0.1:${port}/`);
-    await page.waitForFunction(() => window.__result !== undefined, null, { timeout: 60_000 });
+    await page.waitForFunction(() => window.__result !== undefined, null, { timeout: 60_000 }).catch((e) => {
+      throw new Error(`${e.message} (${requestsBefore()})`);
+    });
     const out = await page.evaluate(() => window.__result);
     assert.equal(out.error, undefined, out.error);
     assert.deepEqual(errors, []);

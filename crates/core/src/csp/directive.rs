@@ -104,10 +104,7 @@ macro_rules! directives {
                 match self { $(DirectiveId::$id => $name),* }
             }
 
-            /// The id for an already-lowercased name.
-            fn from_lowercase(name: &str) -> Option<DirectiveId> {
-                match name { $($name => Some(DirectiveId::$id),)* _ => None }
-            }
+
         }
     };
 }
@@ -157,16 +154,13 @@ impl DirectiveId {
     /// Looks a directive name up, ASCII case-insensitively (CSP3 §2.2.1 step 3.4), without
     /// allocating.
     pub fn lookup(name: &str) -> Option<DirectiveId> {
-        let bytes = name.as_bytes();
-        if bytes.is_empty() || bytes.len() > MAX_NAME_LEN {
+        if name.is_empty() || name.len() > MAX_NAME_LEN {
             return None;
         }
-        let mut buf = [0u8; MAX_NAME_LEN];
-        for (dst, src) in buf.iter_mut().zip(bytes) {
-            *dst = src.to_ascii_lowercase();
-        }
-        let lower = std::str::from_utf8(&buf[..bytes.len()]).ok()?;
-        DirectiveId::from_lowercase(lower)
+        TABLE
+            .iter()
+            .find(|d| d.name.len() == name.len() && d.name.eq_ignore_ascii_case(name))
+            .map(|d| d.id)
     }
 
     /// The table row.

@@ -125,6 +125,7 @@ pub struct Value {
     pub kind: ValueKind,
     /// An earlier token of the same directive has the same text (ASCII case-insensitive).
     pub duplicate: bool,
+    pub facts: Facts,
 }
 
 /// Whether browsers apply a directive.
@@ -190,6 +191,80 @@ impl ListFlags {
     }
 }
 
+/// Lexical facts about tokens, computed once while parsing so that the rules can skip
+/// what cannot concern them. A value has the token bits; a directive ORs its values'
+/// bits with its own; a policy ORs its directives'.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Facts(u16);
+
+impl Facts {
+    /// Starts with a clear-text scheme (`http://`, `ws://`).
+    pub const CLEAR_TEXT: u16 = 1 << 0;
+    /// Its host, read lexically, looks like an IP address.
+    pub const IP: u16 = 1 << 1;
+    /// A quoted `'nonce-…'`, valid or not.
+    pub const NONCE: u16 = 1 << 2;
+    /// A keyword name, `nonce-…` or `sha256-…` without quotes.
+    pub const BARE_KEYWORD: u16 = 1 << 3;
+    /// The name of a known directive.
+    pub const DIRECTIVE_NAME: u16 = 1 << 4;
+    /// An invalid value.
+    pub const INVALID: u16 = 1 << 5;
+    /// A directive that browsers do not apply (duplicate, non-ASCII, meta-ignored).
+    pub const INACTIVE: u16 = 1 << 6;
+    /// A directive headwarden does not know.
+    pub const UNKNOWN: u16 = 1 << 7;
+    /// A deprecated directive.
+    pub const DEPRECATED: u16 = 1 << 8;
+
+    pub fn has(self, bits: u16) -> bool {
+        self.0 & bits != 0
+    }
+
+    fn set(&mut self, bits: u16) {
+        self.0 |= bits;
+    }
+
+    /// The token facts of one value.
+    fn of_token(word: &str, kind: &ValueKind) -> Facts {
+        let mut f = Facts::default();
+        if matches!(kind, ValueKind::Invalid(_)) {
+            f.set(Facts::INVALID);
+        }
+        let b = word.as_bytes();
+        if b.first() == Some(&b'\'') {
+            if b.len() > 7 && b[..7].eq_ignore_ascii_case(b"'nonce-") {
+                f.set(Facts::NONCE);
+            }
+            return f;
+        }
+        let prefix = |p: &[u8]| b.len() >= p.len() && b[..p.len()].eq_ignore_ascii_case(p);
+        if prefix(b"http://") || prefix(b"ws://") {
+            f.set(Facts::CLEAR_TEXT);
+        }
+        let host = source::lexical_host(word);
+        if host.as_bytes().first().is_some_and(|c| c.is_ascii_digit() || *c == b'[')
+            && source::looks_like_ip(host)
+        {
+            f.set(Facts::IP);
+        }
+        if b.iter().all(|c| c.is_ascii_alphanumeric() || *c == b'-') {
+            if source::unquoted_keyword_name(word).is_some() {
+                f.set(Facts::BARE_KEYWORD);
+            }
+            if b.iter().all(|c| c.is_ascii_alphabetic() || *c == b'-')
+                && DirectiveId::lookup(word).is_some()
+            {
+                f.set(Facts::DIRECTIVE_NAME);
+            }
+        }
+        if source::looks_like_unquoted_nonce_or_hash(word) {
+            f.set(Facts::BARE_KEYWORD);
+        }
+        f
+    }
+}
+
 /// One directive token of a policy.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Directive {
@@ -203,6 +278,7 @@ pub struct Directive {
     /// Range of this directive's tokens in [`Policy::values`].
     pub values: Range<u32>,
     pub flags: ListFlags,
+    pub facts: Facts,
 }
 
 /// Problems with a policy as a whole.
@@ -227,6 +303,8 @@ pub struct Policy {
     pub directives: Vec<Directive>,
     pub values: Vec<Value>,
     pub issues: Vec<PolicyIssue>,
+    /// What the directives hold, for quick skips.
+    pub facts: Facts,
     /// `1 + index` of the active directive with each id, `0` when absent.
     active: [u16; DirectiveId::COUNT],
 }
@@ -289,9 +367,10 @@ pub fn parse_serialized_csp(
         }
         _ => serialized,
     };
-    // One allocation each for directives and values in the common case.
-    let semicolons = memchr::memchr_iter(b';', text.as_bytes()).count();
-    let spaces = memchr::memchr_iter(b' ', text.as_bytes()).count();
+    // One allocation each for directives and values in the common case (an estimate; a
+    // token takes at least two bytes with its separator).
+    let semicolons = text.len() / 24;
+    let spaces = text.len() / 12;
     let mut policy = Policy {
         text: text.to_owned(),
         disposition,
@@ -300,6 +379,7 @@ pub fn parse_serialized_csp(
         directives: Vec::with_capacity(semicolons + 1),
         values: Vec::with_capacity(spaces + 1),
         issues,
+        facts: Facts::default(),
         active: [0; DirectiveId::COUNT],
     };
     let mut parser = DirectiveParser::default();
@@ -307,7 +387,7 @@ pub fn parse_serialized_csp(
     let base = text;
     for raw in base.split(';') {
         // 3.1: strip leading and trailing ASCII whitespace.
-        let token = raw.trim_matches(is_ascii_whitespace);
+        let token = trim_ascii_whitespace(raw);
         // 3.2: skip empty tokens (non-ASCII ones are kept, marked, below).
         if token.is_empty() {
             continue;
@@ -347,7 +427,10 @@ const LINEAR_DUPLICATE_SCAN: usize = 16;
 impl DirectiveParser {
     fn directive(&mut self, policy: &mut Policy, base: &str, token: &str) {
         // 3.3-3.4: the name is the run of non-whitespace code points, ASCII-lowercased.
-        let name_end = token.find(is_ascii_whitespace).unwrap_or(token.len());
+        let name_end = token
+            .bytes()
+            .position(is_ascii_whitespace)
+            .unwrap_or(token.len());
         let name = &token[..name_end];
         let id = DirectiveId::lookup(name);
         let index = policy.directives.len() as u32;
@@ -359,12 +442,15 @@ impl DirectiveParser {
             state: DirectiveState::Active,
             values: values_start as u32..values_start as u32,
             flags: ListFlags::default(),
+            facts: Facts::default(),
         };
         // 3.2: a token that is not ASCII is skipped (the whole directive).
         if !token.is_ascii() {
             if let Some((at, ch)) = token.char_indices().find(|(_, c)| !c.is_ascii()) {
                 directive.state = DirectiveState::NonAscii { at: at as u32, ch };
             }
+            directive.facts.set(Facts::INACTIVE);
+            policy.facts.set(Facts::INACTIVE);
             policy.directives.push(directive);
             return;
         }
@@ -383,13 +469,12 @@ impl DirectiveParser {
         self.seen_values.clear();
         let mut saw_none = None;
         let mut other_sources = 0usize;
-        for word in token[name_end..]
-            .split(is_ascii_whitespace)
-            .filter(|w| !w.is_empty())
-        {
+        for word in split_ascii_whitespace(&token[name_end..]) {
             let position = policy.values.len() - values_start;
             let kind = parse_value(grammar, word, position).into_kind(base);
             let duplicate = self.is_duplicate_value(policy, base, values_start, word);
+            let facts = Facts::of_token(word, &kind);
+            directive.facts.set(facts.0);
             if let ValueKind::Source(expr) = &kind {
                 if !duplicate {
                     if expr.is_keyword(Keyword::None) {
@@ -403,6 +488,7 @@ impl DirectiveParser {
                 span: Span::of(base, word),
                 kind,
                 duplicate,
+                facts,
             });
         }
         let values_end = policy.values.len();
@@ -415,6 +501,8 @@ impl DirectiveParser {
             ) {
                 if let Some(v) = policy.values.get_mut(none_at) {
                     v.kind = ValueKind::Invalid(ValueError::NoneWithOtherSources);
+                    v.facts.set(Facts::INVALID);
+                    directive.facts.set(Facts::INVALID);
                 }
             }
         }
@@ -425,6 +513,17 @@ impl DirectiveParser {
             }
         }
         directive.flags = flags;
+        match id {
+            None => directive.facts.set(Facts::UNKNOWN),
+            Some(id) if matches!(id.def().status, super::directive::Status::Deprecated(_)) => {
+                directive.facts.set(Facts::DEPRECATED);
+            }
+            Some(_) => {}
+        }
+        if directive.state != DirectiveState::Active {
+            directive.facts.set(Facts::INACTIVE);
+        }
+        policy.facts.set(directive.facts.0);
         policy.directives.push(directive);
     }
 
@@ -498,9 +597,38 @@ fn hash_lowercase(s: &str) -> u64 {
     h
 }
 
-fn is_ascii_whitespace(c: char) -> bool {
-    // Infra "ASCII whitespace": TAB, LF, FF, CR, SPACE.
-    matches!(c, '\t' | '\n' | '\x0c' | '\r' | ' ')
+/// Infra "ASCII whitespace": TAB, LF, FF, CR, SPACE.
+fn is_ascii_whitespace(b: u8) -> bool {
+    matches!(b, b'\t' | b'\n' | b'\x0c' | b'\r' | b' ')
+}
+
+/// Infra "strip leading and trailing ASCII whitespace".
+fn trim_ascii_whitespace(s: &str) -> &str {
+    let b = s.as_bytes();
+    let start = b.iter().position(|c| !is_ascii_whitespace(*c)).unwrap_or(b.len());
+    let end = b.iter().rposition(|c| !is_ascii_whitespace(*c)).map_or(start, |e| e + 1);
+    // Whitespace is ASCII, so both ends are char boundaries.
+    s.get(start..end).unwrap_or("")
+}
+
+/// Infra "split a string on ASCII whitespace": the non-empty runs between whitespace.
+fn split_ascii_whitespace(s: &str) -> impl Iterator<Item = &str> {
+    let b = s.as_bytes();
+    let mut i = 0;
+    std::iter::from_fn(move || {
+        while b.get(i).is_some_and(|c| is_ascii_whitespace(*c)) {
+            i += 1;
+        }
+        if i >= b.len() {
+            return None;
+        }
+        let start = i;
+        while b.get(i).is_some_and(|c| !is_ascii_whitespace(*c)) {
+            i += 1;
+        }
+        // Whitespace is ASCII, so the run's ends are char boundaries.
+        s.get(start..i)
+    })
 }
 
 /// A value as parsed, borrowing the policy text.

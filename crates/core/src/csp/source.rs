@@ -37,18 +37,12 @@ macro_rules! keywords {
                 match self { $(Keyword::$id => $text),* }
             }
 
-            /// The keyword for a name without quotes, ASCII case-insensitively, without
-            /// allocating.
+            /// The keyword for a name without quotes, ASCII case-insensitively.
             pub fn from_name(name: &str) -> Option<Keyword> {
-                let mut buf = [0u8; 32];
-                let lower = buf.get_mut(..name.len())?;
-                for (d, b) in lower.iter_mut().zip(name.bytes()) {
-                    *d = b.to_ascii_lowercase();
-                }
-                match std::str::from_utf8(lower).ok()? {
-                    $($text => Some(Keyword::$id),)*
-                    _ => Option::None,
-                }
+                Keyword::ALL
+                    .iter()
+                    .copied()
+                    .find(|k| k.name().len() == name.len() && k.name().eq_ignore_ascii_case(name))
             }
         }
     };
@@ -514,8 +508,22 @@ fn parse_unquoted(token: &str) -> Result<SourceExpression<&str>, SourceError> {
     host_result.map(SourceExpression::Host)
 }
 
+/// The position of the first `://` (no substring searcher: tokens are short).
+fn find_scheme_separator(token: &str) -> Option<usize> {
+    let b = token.as_bytes();
+    let mut from = 0;
+    while let Some(i) = memchr::memchr(b':', b.get(from..)?) {
+        let at = from + i;
+        if b.get(at + 1..at + 3) == Some(b"//") {
+            return Some(at);
+        }
+        from = at + 1;
+    }
+    None
+}
+
 fn parse_host_source(token: &str) -> Result<HostSource<&str>, SourceError> {
-    let (scheme, rest, rest_at) = match token.find("://") {
+    let (scheme, rest, rest_at) = match find_scheme_separator(token) {
         Some(i) => {
             let scheme = &token[..i];
             if scheme.is_empty() {
@@ -676,7 +684,7 @@ pub fn unquoted_keyword_name(token: &str) -> Option<&'static str> {
 /// look at what a source *says* even when browsers would reject it.
 pub fn lexical_host(token: &str) -> &str {
     let mut rest = token;
-    if let Some(i) = rest.find("://") {
+    if let Some(i) = find_scheme_separator(rest) {
         if i > 0 && check_scheme(&rest[..i]).is_ok() {
             rest = &rest[i + 3..];
         }

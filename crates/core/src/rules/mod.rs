@@ -172,8 +172,22 @@ pub struct Rule {
 }
 
 impl Rule {
-    /// The rule's documentation as Markdown.
+    /// The rule's documentation as Markdown. Built once per doc text, then cloned: every
+    /// report carries the docs of the rules that fired, and building them was most of the
+    /// time of a `check` in wasm.
     pub fn docs(&self) -> String {
+        use std::collections::HashMap;
+        use std::sync::{Mutex, OnceLock, PoisonError};
+        static BUILT: OnceLock<Mutex<HashMap<(usize, usize), String>>> = OnceLock::new();
+        let key = (self.raw_docs.as_ptr() as usize, self.raw_docs.len());
+        let mut built = BUILT
+            .get_or_init(Default::default)
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        built.entry(key).or_insert_with(|| self.build_docs()).clone()
+    }
+
+    fn build_docs(&self) -> String {
         let mut out = String::with_capacity(self.raw_docs.len());
         for line in self.raw_docs.lines() {
             out.push_str(line.strip_prefix(' ').unwrap_or(line));

@@ -1,5 +1,6 @@
 use crate::csp::directive::Status;
 use crate::csp::evaluate::{CspFinding, Fix};
+use crate::csp::parse::Facts;
 use crate::csp::PolicyList;
 use crate::report::Finding;
 use crate::rules::{Check, Context, Outcome};
@@ -53,6 +54,9 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) -> Outcome {
 /// Google CSP Evaluator `checkDeprecatedDirective`, with headwarden's longer list.
 pub(crate) fn evaluate(list: &PolicyList, out: &mut Vec<CspFinding>) -> Outcome {
     super::every_policy(list, out, |pi, policy, out| {
+        if !policy.facts.has(Facts::DEPRECATED) {
+            return;
+        }
         for d in policy.active_directives() {
             if let Some(Status::Deprecated(_)) = d.id().map(|id| id.def().status) {
                 out.push(

@@ -1,4 +1,5 @@
 use crate::csp::evaluate::CspFinding;
+use crate::csp::parse::Facts;
 use crate::csp::{DirectiveId, PolicyList};
 use crate::report::Finding;
 use crate::rules::{Check, Context, Outcome};
@@ -47,20 +48,19 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) -> Outcome {
     super::check_exchange(ctx, evaluate, out)
 }
 
-fn starts_with_ci(s: &str, prefix: &str) -> bool {
-    s.get(..prefix.len())
-        .is_some_and(|h| h.eq_ignore_ascii_case(prefix))
-}
-
-/// Google CSP Evaluator `checkSrcHttp` (every directive, written text), plus `ws://`.
+/// Google CSP Evaluator `checkSrcHttp` (every directive, written text), plus `ws://`
+/// (the parser marks such tokens [`Facts::CLEAR_TEXT`]).
 pub(crate) fn evaluate(list: &PolicyList, out: &mut Vec<CspFinding>) -> Outcome {
     super::every_policy(list, out, |pi, policy, out| {
+        if !policy.facts.has(Facts::CLEAR_TEXT) {
+            return;
+        }
         for d in policy.active_directives() {
+            if !d.directive().facts.has(Facts::CLEAR_TEXT) {
+                continue;
+            }
             for v in d.values() {
-                let text = v.text();
-                if !v.value().duplicate
-                    && (starts_with_ci(text, "http://") || starts_with_ci(text, "ws://"))
-                {
+                if !v.value().duplicate && v.value().facts.has(Facts::CLEAR_TEXT) {
                     out.push(CspFinding::new(&CSP_INSECURE_SCHEME, detail).at(pi, &d).source(&v));
                 }
             }

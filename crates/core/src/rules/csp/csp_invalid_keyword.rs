@@ -1,7 +1,6 @@
 use crate::csp::directive::ValueGrammar;
 use crate::csp::evaluate::{Arg, CspFinding, Fix};
-use crate::csp::parse::ValueKind;
-use crate::csp::source::{looks_like_unquoted_nonce_or_hash, unquoted_keyword_name};
+use crate::csp::parse::{Facts, ValueKind};
 use crate::csp::PolicyList;
 use crate::report::Finding;
 use crate::rules::{Check, Context, Outcome};
@@ -61,7 +60,13 @@ const UNQUOTED: &str = "unquoted";
 /// Google CSP Evaluator `checkInvalidKeyword`, on each directive's own grammar.
 pub(crate) fn evaluate(list: &PolicyList, out: &mut Vec<CspFinding>) -> Outcome {
     super::every_policy(list, out, |pi, policy, out| {
+        if !policy.facts.has(Facts::BARE_KEYWORD | Facts::INVALID) {
+            return;
+        }
         for d in policy.active_directives() {
+            if !d.directive().facts.has(Facts::BARE_KEYWORD | Facts::INVALID) {
+                continue;
+            }
             // Grammars where bare words are legitimate values (sandbox flags, URLs, …).
             let bare_words_ok = matches!(
                 d.id().map(|id| id.def().value),
@@ -85,7 +90,7 @@ pub(crate) fn evaluate(list: &PolicyList, out: &mut Vec<CspFinding>) -> Outcome 
                     .fix(Fix::Text("Write keywords, nonces and hashes in single quotes: 'self', 'none', 'nonce-…', 'sha256-…'."));
                 match value.kind {
                     ValueKind::Invalid(e) if e.is_keyword_error() => out.push(finding),
-                    _ if !bare_words_ok && is_unquoted_keyword(v.text()) => {
+                    _ if !bare_words_ok && value.facts.has(Facts::BARE_KEYWORD) => {
                         out.push(finding.arg(Arg::Text(UNQUOTED)));
                     }
                     _ => {}
@@ -93,16 +98,6 @@ pub(crate) fn evaluate(list: &PolicyList, out: &mut Vec<CspFinding>) -> Outcome 
             }
         }
     })
-}
-
-fn is_unquoted_keyword(text: &str) -> bool {
-    // Keyword names are letters and '-'; nonce and hash prefixes end in '-'.
-    let plain_word = text
-        .bytes()
-        .take(8)
-        .all(|b| b.is_ascii_alphanumeric() || b == b'-');
-    plain_word
-        && (unquoted_keyword_name(text).is_some() || looks_like_unquoted_nonce_or_hash(text))
 }
 
 fn detail(f: &CspFinding, list: &PolicyList) -> String {

@@ -1,5 +1,6 @@
 use crate::csp::evaluate::CspFinding;
-use crate::csp::source::{lexical_host, looks_like_ip};
+use crate::csp::parse::Facts;
+use crate::csp::source::lexical_host;
 use crate::csp::PolicyList;
 use crate::report::Finding;
 use crate::rules::{Check, Context, Outcome};
@@ -52,13 +53,16 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) -> Outcome {
 /// Google CSP Evaluator `checkIpSource` (every directive, lexical host).
 pub(crate) fn evaluate(list: &PolicyList, out: &mut Vec<CspFinding>) -> Outcome {
     super::every_policy(list, out, |pi, policy, out| {
+        if !policy.facts.has(Facts::IP) {
+            return;
+        }
         for d in policy.active_directives() {
+            if !d.directive().facts.has(Facts::IP) {
+                continue;
+            }
             for v in d.values() {
-                let text = v.text();
-                if v.value().duplicate || text.starts_with('\'') {
-                    continue;
-                }
-                if looks_like_ip(lexical_host(text)) {
+                // The parser marks tokens whose lexical host looks like an IP.
+                if !v.value().duplicate && v.value().facts.has(Facts::IP) {
                     out.push(CspFinding::new(&CSP_IP_SOURCE, detail).at(pi, &d).source(&v));
                 }
             }

@@ -1,4 +1,5 @@
 use crate::csp::evaluate::{Arg, CspFinding};
+use crate::csp::parse::Facts;
 use crate::csp::PolicyList;
 use crate::report::{Finding, Severity};
 use crate::rules::{Check, Context, Outcome};
@@ -59,9 +60,15 @@ const LOW_ENTROPY: &str = "low-entropy";
 /// Google CSP Evaluator `checkNonceLength` (every directive), plus an entropy estimate.
 pub(crate) fn evaluate(list: &PolicyList, out: &mut Vec<CspFinding>) -> Outcome {
     super::every_policy(list, out, |pi, policy, out| {
+        if !policy.facts.has(Facts::NONCE) {
+            return;
+        }
         for d in policy.active_directives() {
+            if !d.directive().facts.has(Facts::NONCE) {
+                continue;
+            }
             for v in d.values() {
-                if v.value().duplicate {
+                if v.value().duplicate || !v.value().facts.has(Facts::NONCE) {
                     continue;
                 }
                 let Some(nonce) = nonce_value(v.text()) else { continue };

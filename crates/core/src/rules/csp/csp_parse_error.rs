@@ -1,6 +1,5 @@
-use crate::csp::directive::DirectiveId;
 use crate::csp::evaluate::{Arg, CspFinding};
-use crate::csp::parse::{DeliveryIssue, DirectiveState, PolicyIssue, ValueKind};
+use crate::csp::parse::{DeliveryIssue, DirectiveState, Facts, PolicyIssue, ValueKind};
 use crate::csp::source::Escaped;
 use crate::csp::PolicyList;
 use crate::report::Finding;
@@ -92,6 +91,9 @@ pub(crate) fn evaluate(list: &PolicyList, out: &mut Vec<CspFinding>) -> Outcome 
                     .arg(Arg::Text(arg)),
             );
         }
+        if !policy.facts.has(Facts::INACTIVE | Facts::INVALID | Facts::DIRECTIVE_NAME) {
+            continue;
+        }
         for d in policy.all_directives() {
             if d.state() != DirectiveState::Active {
                 out.push(
@@ -99,6 +101,9 @@ pub(crate) fn evaluate(list: &PolicyList, out: &mut Vec<CspFinding>) -> Outcome 
                         .at(pi, &d)
                         .arg(Arg::Directive(d.index)),
                 );
+                continue;
+            }
+            if !d.directive().facts.has(Facts::INVALID | Facts::DIRECTIVE_NAME) {
                 continue;
             }
             for v in d.values() {
@@ -113,9 +118,7 @@ pub(crate) fn evaluate(list: &PolicyList, out: &mut Vec<CspFinding>) -> Outcome 
                         continue;
                     }
                 }
-                let text = v.text();
-                let word = text.bytes().all(|b| b.is_ascii_alphabetic() || b == b'-');
-                if word && DirectiveId::lookup(text).is_some() {
+                if value.facts.has(Facts::DIRECTIVE_NAME) {
                     out.push(
                         CspFinding::new(&CSP_PARSE_ERROR, semicolon_detail)
                             .at(pi, &d)

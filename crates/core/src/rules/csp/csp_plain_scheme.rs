@@ -1,4 +1,5 @@
 use crate::csp::evaluate::CspFinding;
+use crate::csp::parse::ListFlags;
 use crate::csp::{Allowance, PolicyList, SourceExpression};
 use crate::report::Finding;
 use crate::rules::{Check, Context, Outcome};
@@ -62,6 +63,9 @@ pub(crate) fn evaluate(list: &PolicyList, out: &mut Vec<CspFinding>) -> Outcome 
             let mut reported: Vec<usize> = Vec::new();
             for &target in XSS_TARGETS {
                 let Some(d) = policy.effective(target) else { continue };
+                if !d.flags().has(ListFlags::SCHEME) {
+                    continue;
+                }
                 for (v, e) in d.effective_sources(target) {
                     let SourceExpression::Scheme(s) = e else { continue };
                     if !SCHEMES.iter().any(|x| x.eq_ignore_ascii_case(s))

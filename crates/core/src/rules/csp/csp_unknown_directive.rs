@@ -1,5 +1,6 @@
 use crate::csp::directive::TABLE;
 use crate::csp::evaluate::{CspFinding, Fix};
+use crate::csp::parse::Facts;
 use crate::csp::PolicyList;
 use crate::report::Finding;
 use crate::rules::{Check, Context, Outcome};
@@ -52,6 +53,9 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) -> Outcome {
 /// Google CSP Evaluator `checkUnknownDirective`.
 pub(crate) fn evaluate(list: &PolicyList, out: &mut Vec<CspFinding>) -> Outcome {
     super::every_policy(list, out, |pi, policy, out| {
+        if !policy.facts.has(Facts::UNKNOWN) {
+            return;
+        }
         for d in policy.active_directives() {
             if d.id().is_none() {
                 out.push(

@@ -1,4 +1,5 @@
 use crate::csp::evaluate::{CspFinding, Fix};
+use crate::csp::parse::ListFlags;
 use crate::csp::{Allowance, DirectiveId, HostPattern, PolicyList, SourceExpression};
 use crate::report::Finding;
 use crate::rules::{Check, Context, Outcome};
@@ -65,6 +66,9 @@ pub(crate) fn evaluate(list: &PolicyList, out: &mut Vec<CspFinding>) -> Outcome 
             let mut reported: Vec<usize> = Vec::new();
             for &target in XSS_TARGETS {
                 let Some(d) = policy.effective(target) else { continue };
+                if !d.flags().has(ListFlags::WILDCARD) {
+                    continue;
+                }
                 for (v, e) in d.effective_sources(target) {
                     let SourceExpression::Host(h) = e else { continue };
                     if h.host != HostPattern::Any
