@@ -37,7 +37,7 @@ import {
   waitFor,
 } from "./worker-harness.mjs";
 
-// The policy under test: the balanced preset, plus a rate limit on POST /login (the
+// The policy under test: the balanced preset, with a 64 KiB body limit, plus a rate limit on POST /login (the
 // LOGIN_LIMITER binding of worker/wrangler.toml: 10 requests per 60 s), plus "/" and /me
 // among the sensitive paths: this app's home page carries a per-session CSRF token in its
 // session cookie, so it must not be cached either.
@@ -45,6 +45,9 @@ const POLICY = `preset = "balanced"
 
 [cache]
 sensitive_paths = ["/", "/login", "/logout", "/me", "/account", "/account/*", "/admin/*"]
+
+[limits]
+max_body_bytes = 65536
 
 [[rate_limit]]
 path = "/login"
@@ -97,12 +100,15 @@ before(async () => {
     ["reportOnly", { ORIGIN_URL: s.gunicornUrl, POLICY, MODE: "report-only" }],
     ["debugFront", { ORIGIN_URL: s.debugUrl }],
     ["slowFront", { ORIGIN_URL: `http://127.0.0.1:${slowPort}`, ORIGIN_TIMEOUT_MS: "1000" }],
+    // Plain HTTP (no --local-protocol https): for the HTTP -> HTTPS redirect.
+    ["httpFront", { ORIGIN_URL: s.gunicornUrl }, false],
   ];
-  const launch = async ([name, vars], built) =>
+  const launch = async ([name, vars, https = true], built) =>
     (s[name] = await startWrangler({
       name: `wrangler-${name}`,
       port: await freePort(),
       vars,
+      https,
       prebuilt: built,
       timeoutMs: built ? 180000 : 900000,
     }));
@@ -227,16 +233,27 @@ test("a cross-site POST is refused (403), a same-site one passes", async () => {
   assert.match(same.body.toString(), /alice@example\.com/);
 });
 
-test("other request guards: methods, body size, HTTPS only", async () => {
+test("other request guards: methods and body size", async () => {
   const trace = await request(`${s.enforce.url}/`, { method: "TRACE" });
   assert.equal(trace.status, 405);
   assert.ok(headerValues(trace, "allow")[0].includes("GET"));
-  const big = await request(`${s.enforce.url}/form-no-csrf`, {
+  const body = Buffer.alloc(100 * 1024, "a");
+  const headers = { ...sameOrigin(s.enforce), "Content-Type": "text/plain" };
+  const withLength = await request(`${s.enforce.url}/form-no-csrf`, { method: "POST", headers, body });
+  assert.equal(withLength.status, 413, "Content-Length over the limit");
+  const chunked = await request(`${s.enforce.url}/form-no-csrf`, {
     method: "POST",
-    headers: { ...sameOrigin(s.enforce), "Content-Type": "text/plain", "Content-Length": String(11 * 1024 * 1024) },
-    body: Buffer.alloc(0),
-  }).catch((e) => ({ status: `error ${e.message}` }));
-  assert.equal(big.status, 413);
+    headers: { ...headers, "Transfer-Encoding": "chunked" },
+    body,
+  });
+  assert.equal(chunked.status, 413, "a chunked body over the limit");
+  const small = await request(`${s.enforce.url}/form-no-csrf`, {
+    method: "POST",
+    headers: { ...headers, "Transfer-Encoding": "chunked", "Content-Type": "application/x-www-form-urlencoded" },
+    body: "email=small%40example.com",
+  });
+  assert.equal(small.status, 200, "a chunked body under the limit reaches the origin");
+  assert.match(small.body.toString(), /small@example\.com/);
 });
 
 function cookies(res) {
@@ -374,6 +391,15 @@ test("one JSON log line per request, with the changes and the grade before/after
   assert.ok(GOOD.includes(line.grade_after), line.grade_after);
   assert.ok(line.changes.some((c) => c.header === "Strict-Transport-Security"));
   assert.ok(!JSON.stringify(logLines(s.enforce)).includes(secretKey));
+});
+
+test("plain HTTP is redirected to HTTPS with 308 (X-Forwarded-Proto is not trusted)", async () => {
+  const url = new URL(s.httpFront.url);
+  for (const headers of [{}, { "X-Forwarded-Proto": "https" }]) {
+    const res = await request(`${s.httpFront.url}/login?next=%2Fme`, { method: "POST", headers, body: "" });
+    assert.equal(res.status, 308);
+    assert.equal(headerValues(res, "location")[0], `https://${url.host}/login?next=%2Fme`);
+  }
 });
 
 test("a slow origin gets 504 after ORIGIN_TIMEOUT_MS", async () => {

@@ -181,6 +181,7 @@ async fn handle(
                 log.outcome = Outcome::Refused;
                 log.guard = Some(refusal.guard());
                 log.reason = refusal_reason(&refusal);
+                discard_body(req);
                 return refuse(cfg, &facts, &refusal);
             }
             Mode::ReportOnly => {
@@ -214,6 +215,7 @@ async fn handle(
                 log.outcome = Outcome::RateLimited;
                 log.guard = Some("rate-limit");
                 log.reason = Some(rule.binding.clone());
+                discard_body(req);
                 let retry = rule.period.unwrap_or(60).to_string();
                 return local(
                     cfg,
@@ -229,6 +231,7 @@ async fn handle(
                 log.error = Some(format!("rate limiter {}: {}", rule.binding, e.0));
                 if cfg.on_error == OnError::FailClosed {
                     log.outcome = Outcome::FailClosed;
+                    discard_body(req);
                     return Ok(local_plain(502, "502 Bad Gateway\n")?);
                 }
             }
@@ -329,6 +332,17 @@ async fn handle(
                     Ok(local_plain(502, "502 Bad Gateway\n")?)
                 }
             }
+        }
+    }
+}
+
+/// Lets go of a request body we answer without reading: an unread body can hold up the
+/// connection (and, under `wrangler dev`, the requests queued behind it).
+fn discard_body(req: &web_sys::Request) {
+    if let Some(body) = req.body() {
+        if !body.locked() {
+            // Dropping the reader cancels the stream (a rejection is caught there).
+            drop(wasm_streams::ReadableStream::from_raw(body.unchecked_into()).into_stream());
         }
     }
 }
@@ -614,6 +628,7 @@ async fn csp_report_endpoint(
     };
     if !facts.method.eq_ignore_ascii_case("POST") {
         log.reason = Some("not a POST".into());
+        discard_body(req);
         return local(
             cfg,
             facts,
@@ -625,6 +640,7 @@ async fn csp_report_endpoint(
     }
     if facts.content_length.is_some_and(|n| n > MAX_REPORT_BYTES as u64) {
         log.reason = Some("report too large".into());
+        discard_body(req);
         return answer(413, "413 Payload Too Large\n");
     }
     let content_type = req.headers().get("content-type").ok().flatten().unwrap_or_default();

@@ -95,7 +95,7 @@ pub fn cli(args: &[String]) -> Result<()> {
     }
     let minutes = minutes.unwrap_or(DEFAULT_MINUTES);
     if targets.is_empty() {
-        run(minutes)
+        run_minutes(minutes)
     } else {
         let per_target = (minutes * 60 / targets.len() as u64).max(10);
         fuzz_targets(&targets, per_target)
@@ -118,7 +118,7 @@ pub fn smoke(seconds_per_target: u64) -> Result<()> {
 }
 
 /// Every target, `minutes` in total split evenly (at least 10 s each).
-pub fn run(minutes: u64) -> Result<()> {
+pub fn run_minutes(minutes: u64) -> Result<()> {
     let per_target = (minutes * 60 / TARGETS.len() as u64).max(10);
     fuzz_targets(&target_names(), per_target)
 }
