@@ -65,6 +65,7 @@ export function start(name, cmd, args, options = {}) {
     children.delete(proc);
   });
   children.add(proc);
+  startedProcs.push(proc);
   return proc;
 }
 
@@ -84,6 +85,15 @@ export async function stop(proc, graceMs = 5000) {
 
 export async function stopAll() {
   await Promise.all([...children].map((p) => stop(p)));
+}
+
+const startedProcs = [];
+
+/** Writes every started process's output to `dir/<name>.log` (for a failed run). */
+export function saveLogs(dir) {
+  fs.mkdirSync(dir, { recursive: true });
+  for (const p of startedProcs) fs.writeFileSync(path.join(dir, `${p.name}.log`), p.output);
+  return dir;
 }
 
 /** A TCP port nothing listens on (127.0.0.1). */
@@ -239,6 +249,7 @@ export async function startWrangler({
   probePath = "/__headwarden/csp-report",
   timeoutMs = 180000,
   extraArgs = [],
+  customBuild = true,
 }) {
   const inspector = await freePort();
   const args = [
@@ -258,7 +269,23 @@ export async function startWrangler({
   });
   const scheme = useHttps ? "https" : "http";
   proc.url = `${scheme}://127.0.0.1:${port}`;
-  await waitFor(`${name} on ${port}`, () => request(proc.url + probePath, { timeoutMs: 10000 }), timeoutMs, proc);
+  // With a custom build, wrangler runs it a second time once its file watcher is ready, and
+  // then reloads the server: requests made during that reload fail (503) or stall. Ready
+  // means: both builds ran and the last (re)start has finished.
+  const settled = () => {
+    if (!customBuild) return true;
+    const out = proc.output;
+    if ((out.match(/\[custom build\] Running/g) ?? []).length < 2) return false;
+    const restart = Math.max(out.lastIndexOf("Starting local server"), out.lastIndexOf("Reloading local server"));
+    const readyAt = Math.max(out.lastIndexOf("Ready on"), out.lastIndexOf("updated and ready"));
+    return readyAt > restart;
+  };
+  await waitFor(
+    `${name} on ${port}`,
+    async () => settled() && (await request(proc.url + probePath, { timeoutMs: 10000 })),
+    timeoutMs,
+    proc,
+  );
   return proc;
 }
 

@@ -27,6 +27,8 @@ import {
   headerValues,
   logLines,
   request,
+  ROOT,
+  saveLogs,
   sleep,
   startGunicorn,
   startWerkzeugDebug,
@@ -118,6 +120,8 @@ before(async () => {
 
 after(async () => {
   await stopAll();
+  // The servers' output, for when something failed: target/e2e-logs/worker/.
+  saveLogs(path.join(ROOT, "target", "e2e-logs", "worker"));
   for (const socket of slowSockets) socket.destroy();
   await new Promise((r) => (slowServer ? slowServer.close(r) : r()));
   fs.rmSync(work, { recursive: true, force: true });

@@ -215,9 +215,10 @@ mod tests {
     fn cookie_values_are_redacted() {
         let mut line = LogLine::new("GET", "/", "enforce");
         let mut r = response(&[("Set-Cookie", "session=SECRETVALUE; Path=/")]);
-        let changes = headwarden_core::enforce(&mut r, Some(&https_get()), &Policy::balanced(), &mut || {
-            "AAAAAAAAAAAAAAAAAAAAAA==".into()
-        });
+        let changes =
+            headwarden_core::enforce(&mut r, Some(&https_get()), &Policy::balanced(), &mut || {
+                "AAAAAAAAAAAAAAAAAAAAAA==".into()
+            });
         line.set_changes(&changes);
         let json = line.to_json();
         assert!(json.contains("session=…"), "{json}");

@@ -175,7 +175,10 @@ fn split_origin(url: &str) -> Option<(String, String)> {
         return None;
     }
     let base = path.trim_end_matches('/').to_string();
-    Some((format!("{scheme}://{}", authority.to_ascii_lowercase()), base))
+    Some((
+        format!("{scheme}://{}", authority.to_ascii_lowercase()),
+        base,
+    ))
 }
 
 #[cfg(test)]

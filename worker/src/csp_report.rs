@@ -18,7 +18,9 @@ const MAX_FIELD_CHARS: usize = 512;
 
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
 pub enum ReportError {
-    #[error("unsupported Content-Type `{0}`: send application/csp-report or application/reports+json")]
+    #[error(
+        "unsupported Content-Type `{0}`: send application/csp-report or application/reports+json"
+    )]
     UnsupportedType(String),
     #[error("invalid report: {0}")]
     Invalid(String),
@@ -164,9 +166,20 @@ mod tests {
     #[test]
     fn invalid_reports() {
         assert_eq!(parse("text/plain", b"{}").unwrap_err().status(), 415);
-        assert_eq!(parse("application/csp-report", b"{").unwrap_err().status(), 400);
-        assert_eq!(parse("application/csp-report", b"{}").unwrap_err().status(), 400);
-        assert_eq!(parse("application/reports+json", b"{}").unwrap_err().status(), 400);
+        assert_eq!(
+            parse("application/csp-report", b"{").unwrap_err().status(),
+            400
+        );
+        assert_eq!(
+            parse("application/csp-report", b"{}").unwrap_err().status(),
+            400
+        );
+        assert_eq!(
+            parse("application/reports+json", b"{}")
+                .unwrap_err()
+                .status(),
+            400
+        );
         assert_eq!(
             parse("application/reports+json", br#"[{"type":"csp-violation"}]"#)
                 .unwrap_err()
@@ -180,6 +193,9 @@ mod tests {
         let long = "x".repeat(5000);
         let body = format!(r#"{{"csp-report":{{"blocked-uri":"{long}"}}}}"#);
         let v = parse("application/csp-report", body.as_bytes()).unwrap();
-        assert_eq!(v[0].blocked_url.as_ref().map(String::len), Some(MAX_FIELD_CHARS));
+        assert_eq!(
+            v[0].blocked_url.as_ref().map(String::len),
+            Some(MAX_FIELD_CHARS)
+        );
     }
 }

@@ -29,9 +29,12 @@ use crate::guard::{self, Refusal, RequestFacts};
 /// Most bytes of an HTML 5xx body read to tell whether it is a Werkzeug debugger page.
 const MAX_INSPECTED_BODY: usize = 8 * 1024 * 1024;
 
+/// A validated configuration, or why there is none (shared by the requests of an isolate).
+type Loaded = Rc<Result<Config, ConfigError>>;
+
 thread_local! {
     /// The configuration, parsed once per isolate (and again only if the vars change).
-    static CONFIG: RefCell<Option<(Vars, Rc<Result<Config, ConfigError>>)>> = const { RefCell::new(None) };
+    static CONFIG: RefCell<Option<(Vars, Loaded)>> = const { RefCell::new(None) };
 }
 
 /// Our own failure after the origin answered; `ON_ERROR` decides what the client gets.
@@ -99,7 +102,7 @@ fn is_bound(env: &Env, name: &str) -> bool {
         .is_some_and(|f| f.is_function())
 }
 
-fn config(env: &Env) -> Rc<Result<Config, ConfigError>> {
+fn config(env: &Env) -> Loaded {
     let vars = Vars {
         origin_url: read_var(env, "ORIGIN_URL"),
         policy: read_var(env, "POLICY"),
@@ -293,7 +296,10 @@ async fn handle(
         Either::Right(((), _)) => {
             controller.abort();
             log.outcome = Outcome::OriginTimeout;
-            log.error = Some(format!("no response from the origin in {} ms", cfg.timeout_ms));
+            log.error = Some(format!(
+                "no response from the origin in {} ms",
+                cfg.timeout_ms
+            ));
             let body = json!({"error": "origin-timeout", "status": 504, "message": format!("the origin server did not answer within {} ms", cfg.timeout_ms)});
             return local_json_enforced(cfg, &facts, 504, &body);
         }
@@ -378,7 +384,8 @@ fn refuse(cfg: &Config, facts: &RequestFacts<'_>, refusal: &Refusal) -> Result<W
 /// Calls the rate-limiting binding `name`; true when the key is over its limit.
 async fn over_limit(env: &Env, name: &str, key: String) -> Result<bool, Fault> {
     let binding = Reflect::get(env, &JsValue::from_str(name))?;
-    let limit: js_sys::Function = Reflect::get(&binding, &JsValue::from_str("limit"))?.dyn_into()?;
+    let limit: js_sys::Function =
+        Reflect::get(&binding, &JsValue::from_str("limit"))?.dyn_into()?;
     let arg = Object::new();
     Reflect::set(&arg, &JsValue::from_str("key"), &JsValue::from_str(&key))?;
     let promise: js_sys::Promise = limit.call1(&binding, &arg)?.dyn_into()?;
@@ -469,9 +476,12 @@ async fn respond(
     let mut original = core_response(origin);
     for h in original.headers.lines_mut() {
         if h.is("location") {
-            if let Some(v) =
-                forward::rewrite_location(&h.value, &cfg.origin, &cfg.origin_base_path, public_origin)
-            {
+            if let Some(v) = forward::rewrite_location(
+                &h.value,
+                &cfg.origin,
+                &cfg.origin_base_path,
+                public_origin,
+            ) {
                 h.value = v;
                 h.raw_value = None;
             }
@@ -491,17 +501,31 @@ async fn respond(
         }
     };
     let mut response = original.clone();
-    let mut enforcement = enforce_with(&mut response, Some(request), &cfg.policy, cfg.mode, &mut nonce);
+    let mut enforcement = enforce_with(
+        &mut response,
+        Some(request),
+        &cfg.policy,
+        cfg.mode,
+        &mut nonce,
+    );
     if enforcement.inspect_body {
         // An HTML 5xx: read it and enforce again with the body, so a debugger page is replaced.
         if let Some(stream) = origin.body() {
             let bytes = read_limited(stream, MAX_INSPECTED_BODY)
                 .await?
-                .ok_or_else(|| Fault(format!("an HTML 5xx body over {MAX_INSPECTED_BODY} bytes")))?;
+                .ok_or_else(|| {
+                    Fault(format!("an HTML 5xx body over {MAX_INSPECTED_BODY} bytes"))
+                })?;
             *buffered = Some(bytes.clone());
             let mut with_body = original.clone();
             with_body.body = Some(bytes);
-            enforcement = enforce_with(&mut with_body, Some(request), &cfg.policy, cfg.mode, &mut nonce);
+            enforcement = enforce_with(
+                &mut with_body,
+                Some(request),
+                &cfg.policy,
+                cfg.mode,
+                &mut nonce,
+            );
             response = with_body;
         }
     }
@@ -540,7 +564,8 @@ async fn respond(
         (None, Some(stream)) => match enforcement.rewrite_body {
             Some(options) => {
                 log.body_rewritten = true;
-                let rewritten = rewrite_stream(stream, options, log.method.clone(), log.path.clone());
+                let rewritten =
+                    rewrite_stream(stream, options, log.method.clone(), log.path.clone());
                 WsResponse::new_with_opt_readable_stream_and_init(Some(&rewritten), &init)?
             }
             None => WsResponse::new_with_opt_readable_stream_and_init(Some(&stream), &init)?,
@@ -557,7 +582,12 @@ fn is_reason_phrase(r: &str) -> bool {
 /// The HTML body through the nonce rewriter, chunk by chunk: each origin chunk goes in,
 /// whatever the rewriter has settled comes out. A fault mid-body errors the stream (the
 /// client sees an aborted response) and is logged.
-fn rewrite_stream(body: ReadableStream, options: NonceOptions, method: String, path: String) -> ReadableStream {
+fn rewrite_stream(
+    body: ReadableStream,
+    options: NonceOptions,
+    method: String,
+    path: String,
+) -> ReadableStream {
     type Sink = Box<dyn FnMut(&[u8])>;
     struct State {
         input: wasm_streams::readable::IntoStream<'static>,
@@ -595,7 +625,9 @@ fn rewrite_stream(body: ReadableStream, options: NonceOptions, method: String, p
                         return Err(fault(&st, e.to_string()));
                     }
                 }
-                Some(Err(e)) => return Err(fault(&st, format!("origin body: {}", js_error_text(&e)))),
+                Some(Err(e)) => {
+                    return Err(fault(&st, format!("origin body: {}", js_error_text(&e))))
+                }
                 None => {
                     if let Some(rw) = st.rewriter.take() {
                         if let Err(e) = rw.end() {
@@ -624,7 +656,14 @@ async fn csp_report_endpoint(
 ) -> Result<WsResponse, Fault> {
     log.outcome = Outcome::CspReport;
     let answer = |status: u16, text: &str| {
-        local(cfg, facts, status, "text/plain; charset=utf-8", text.as_bytes().to_vec(), &[])
+        local(
+            cfg,
+            facts,
+            status,
+            "text/plain; charset=utf-8",
+            text.as_bytes().to_vec(),
+            &[],
+        )
     };
     if !facts.method.eq_ignore_ascii_case("POST") {
         log.reason = Some("not a POST".into());
@@ -638,12 +677,20 @@ async fn csp_report_endpoint(
             &[("Allow", "POST")],
         );
     }
-    if facts.content_length.is_some_and(|n| n > MAX_REPORT_BYTES as u64) {
+    if facts
+        .content_length
+        .is_some_and(|n| n > MAX_REPORT_BYTES as u64)
+    {
         log.reason = Some("report too large".into());
         discard_body(req);
         return answer(413, "413 Payload Too Large\n");
     }
-    let content_type = req.headers().get("content-type").ok().flatten().unwrap_or_default();
+    let content_type = req
+        .headers()
+        .get("content-type")
+        .ok()
+        .flatten()
+        .unwrap_or_default();
     let bytes = match req.body() {
         Some(stream) => match read_limited(stream, MAX_REPORT_BYTES).await? {
             Some(b) => b,
@@ -698,10 +745,17 @@ fn local(
         headers: CoreHeaders::new(),
     };
     // Static nonce-free answers: there is no script to carry a nonce.
-    let _ = enforce_with(&mut response, Some(&request), &cfg.policy, cfg.mode, &mut || {
-        let mut bytes = [0u8; 16];
-        getrandom::fill(&mut bytes).map_or_else(|_| String::new(), |()| nonce_from_bytes(&bytes))
-    });
+    let _ = enforce_with(
+        &mut response,
+        Some(&request),
+        &cfg.policy,
+        cfg.mode,
+        &mut || {
+            let mut bytes = [0u8; 16];
+            getrandom::fill(&mut bytes)
+                .map_or_else(|_| String::new(), |()| nonce_from_bytes(&bytes))
+        },
+    );
     let out_headers = WsHeaders::new()?;
     for h in &response.headers {
         if !h.is("content-length") {
@@ -726,7 +780,14 @@ fn local_json_enforced(
 ) -> Result<WsResponse, Fault> {
     let mut text = body.to_string();
     text.push('\n');
-    local(cfg, facts, status, "application/json", text.into_bytes(), &[])
+    local(
+        cfg,
+        facts,
+        status,
+        "application/json",
+        text.into_bytes(),
+        &[],
+    )
 }
 
 /// A response without a policy (the configuration is what failed).

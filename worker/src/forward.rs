@@ -65,7 +65,8 @@ pub fn split_url(url: &str) -> Option<UrlParts<'_>> {
 
 /// The origin URL for a request path and query.
 pub fn origin_url(origin: &str, base_path: &str, path: &str, query: &str) -> String {
-    let mut url = String::with_capacity(origin.len() + base_path.len() + path.len() + query.len() + 2);
+    let mut url =
+        String::with_capacity(origin.len() + base_path.len() + path.len() + query.len() + 2);
     url.push_str(origin);
     url.push_str(base_path);
     if path.starts_with('/') {
@@ -83,7 +84,10 @@ pub fn origin_url(origin: &str, base_path: &str, path: &str, query: &str) -> Str
 
 /// The headers sent to the origin: the client's, minus hop-by-hop ones and any
 /// `X-Forwarded-*` it sent (a client must not choose what the origin trusts), plus ours.
-pub fn forward_headers(incoming: &[(String, String)], client: &ClientFacts<'_>) -> Vec<(String, String)> {
+pub fn forward_headers(
+    incoming: &[(String, String)],
+    client: &ClientFacts<'_>,
+) -> Vec<(String, String)> {
     // `Connection: x, y` names more hop-by-hop headers.
     let named: Vec<String> = incoming
         .iter()
@@ -109,7 +113,12 @@ pub fn forward_headers(incoming: &[(String, String)], client: &ClientFacts<'_>) 
 
 /// `Location` pointing at the origin (`http://127.0.0.1:8000/me`) → the same place on the
 /// public host (`https://app.example/me`). Other locations are left alone (`None`).
-pub fn rewrite_location(location: &str, origin: &str, base_path: &str, public_origin: &str) -> Option<String> {
+pub fn rewrite_location(
+    location: &str,
+    origin: &str,
+    base_path: &str,
+    public_origin: &str,
+) -> Option<String> {
     let loc = location.trim();
     let prefix_len = origin.len();
     let head = loc.get(..prefix_len)?;
@@ -124,7 +133,11 @@ pub fn rewrite_location(location: &str, origin: &str, base_path: &str, public_or
         Some(r) if !base_path.is_empty() && (r.is_empty() || r.starts_with(['/', '?', '#'])) => r,
         _ => rest,
     };
-    let rest = if rest.starts_with('/') { rest.to_string() } else { format!("/{rest}") };
+    let rest = if rest.starts_with('/') {
+        rest.to_string()
+    } else {
+        format!("/{rest}")
+    };
     Some(format!("{public_origin}{rest}"))
 }
 
@@ -133,7 +146,10 @@ mod tests {
     use super::*;
 
     fn h(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
-        pairs.iter().map(|(n, v)| (n.to_string(), v.to_string())).collect()
+        pairs
+            .iter()
+            .map(|(n, v)| (n.to_string(), v.to_string()))
+            .collect()
     }
 
     #[test]
@@ -156,7 +172,10 @@ mod tests {
 
     #[test]
     fn origin_urls() {
-        assert_eq!(origin_url("http://o:1", "", "/a/b", "x=1"), "http://o:1/a/b?x=1");
+        assert_eq!(
+            origin_url("http://o:1", "", "/a/b", "x=1"),
+            "http://o:1/a/b?x=1"
+        );
         assert_eq!(origin_url("http://o:1", "/app", "/", ""), "http://o:1/app/");
     }
 
@@ -194,9 +213,18 @@ mod tests {
     #[test]
     fn locations_to_the_origin_come_back_public() {
         let r = |loc| rewrite_location(loc, "http://127.0.0.1:8000", "", "https://app.example");
-        assert_eq!(r("http://127.0.0.1:8000/me").as_deref(), Some("https://app.example/me"));
-        assert_eq!(r("HTTP://127.0.0.1:8000").as_deref(), Some("https://app.example/"));
-        assert_eq!(r("http://127.0.0.1:8000?x").as_deref(), Some("https://app.example/?x"));
+        assert_eq!(
+            r("http://127.0.0.1:8000/me").as_deref(),
+            Some("https://app.example/me")
+        );
+        assert_eq!(
+            r("HTTP://127.0.0.1:8000").as_deref(),
+            Some("https://app.example/")
+        );
+        assert_eq!(
+            r("http://127.0.0.1:8000?x").as_deref(),
+            Some("https://app.example/?x")
+        );
         assert_eq!(r("http://127.0.0.1:80001/"), None);
         assert_eq!(r("/me"), None);
         assert_eq!(r("https://elsewhere.example/"), None);

@@ -315,7 +315,11 @@ mod tests {
                 query,
                 ..req("GET", path)
             };
-            assert_eq!(check_request(&p, &r), Some(Refusal::Debugger), "{path}?{query}");
+            assert_eq!(
+                check_request(&p, &r),
+                Some(Refusal::Debugger),
+                "{path}?{query}"
+            );
         }
         let ok = RequestFacts {
             query: "q=__debugger__",
@@ -417,7 +421,10 @@ mod tests {
 
     #[test]
     fn origins_normalize() {
-        assert_eq!(normalize_origin("HTTPS://A.example:443/"), "https://a.example");
+        assert_eq!(
+            normalize_origin("HTTPS://A.example:443/"),
+            "https://a.example"
+        );
         assert_eq!(normalize_origin("http://a:80"), "http://a");
         assert_eq!(normalize_origin("http://a:8080"), "http://a:8080");
         assert_eq!(normalize_origin("null"), "null");

@@ -218,7 +218,9 @@ pub fn csp(script_hash: &str, meta: bool) -> String {
         "default-src 'none'".to_string(),
         // 'unsafe-inline' and https: are fallbacks for browsers without CSP Level 3; the
         // hash and 'strict-dynamic' make current browsers ignore both.
-        format!("script-src {script_hash} 'strict-dynamic' 'wasm-unsafe-eval' 'unsafe-inline' https:"),
+        format!(
+            "script-src {script_hash} 'strict-dynamic' 'wasm-unsafe-eval' 'unsafe-inline' https:"
+        ),
         "style-src 'self'".into(),
         // The favicon is a data: URL in index.html, so the page fetches no icon after load.
         "img-src data:".into(),
@@ -243,7 +245,9 @@ fn write_csp(out: &Path) -> Result<()> {
     let index = fs::read_to_string(&index_path)?;
     let hash = hash_source(inline_script(&index)?);
     if index.matches(META_CSP_PLACEHOLDER).count() != 1 {
-        bail!("web/static/index.html must hold the {META_CSP_PLACEHOLDER} placeholder exactly once");
+        bail!(
+            "web/static/index.html must hold the {META_CSP_PLACEHOLDER} placeholder exactly once"
+        );
     }
     // The meta tag sits in <head>, outside the hashed script, so filling it in does not
     // change the hash.
@@ -302,7 +306,10 @@ mod tests {
         let dir = std::env::temp_dir().join(format!("hw-web-headers-{}", std::process::id()));
         fs::create_dir_all(&dir).unwrap();
         fs::write(dir.join("_headers"), "/*\n  X-A: 1\n/app.js\n  X-B: 2\n").unwrap();
-        assert_eq!(headers_for(&dir, "/"), vec![("X-A".to_string(), "1".to_string())]);
+        assert_eq!(
+            headers_for(&dir, "/"),
+            vec![("X-A".to_string(), "1".to_string())]
+        );
         assert_eq!(headers_for(&dir, "/app.js").len(), 2);
         assert!(headers_for(&dir.join("missing"), "/").is_empty());
         fs::remove_dir_all(&dir).unwrap();

@@ -94,11 +94,16 @@ impl BypassList {
 
     /// The first listed entry matched by a CSP host source with this host and path.
     pub fn find(&self, host: HostPattern<&str>, path: Option<&str>) -> Option<&Entry> {
-        let mut buf = [0u8; 253];
-        let bucket = match host {
+        let (map, h) = match host {
             HostPattern::Any => return None,
-            HostPattern::Exact(h) => self.by_host.get(lowercase(h, &mut buf)?)?,
-            HostPattern::Wildcard(h) => self.by_parent.get(lowercase(h, &mut buf)?)?,
+            HostPattern::Exact(h) => (&self.by_host, h),
+            HostPattern::Wildcard(h) => (&self.by_parent, h),
+        };
+        let bucket = if h.bytes().any(|b| b.is_ascii_uppercase()) {
+            let mut buf = [0u8; 253];
+            map.get(lowercase(h, &mut buf)?)?
+        } else {
+            map.get(h)?
         };
         // A path of "/" (or none) matches every entry of the host.
         let path = path.filter(|p| *p != "/");

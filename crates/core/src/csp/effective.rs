@@ -143,9 +143,9 @@ impl<'p> DirectiveRef<'p> {
 
     /// The token holding `keyword`, if any.
     pub fn find_keyword(&self, keyword: Keyword) -> Option<ValueRef<'p>> {
-        self.sources()
-            .find(|(_, e)| e.is_keyword(keyword))
-            .map(|(v, _)| v)
+        let wanted = ValueKind::Source(SourceExpression::Keyword(keyword));
+        self.values()
+            .find(|v| !v.value().duplicate && v.value().kind == wanted)
     }
 
     /// CSP3 §6.7.3.2 "Does a source list allow all inline behavior for type?".

@@ -13,6 +13,7 @@
 //! Linear in the input; a policy is stored as its text plus spans (no per-token strings).
 
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 use std::ops::Range;
 
 use crate::exchange::Response;
@@ -225,11 +226,37 @@ impl Facts {
         self.0 |= bits;
     }
 
-    /// The token facts of one value.
-    fn of_token(word: &str, kind: &ValueKind) -> Facts {
+    /// The token facts of one value (`parsed` is its parse, borrowing `word`'s text).
+    fn of_token(word: &str, parsed: &Parsed<'_>) -> Facts {
         let mut f = Facts::default();
-        if matches!(kind, ValueKind::Invalid(_)) {
-            f.set(Facts::INVALID);
+        match parsed {
+            // A valid source: read the facts off its parts.
+            Parsed::Source(SourceExpression::Host(h)) => {
+                if h.scheme.is_some_and(|s| s.eq_ignore_ascii_case("http") || s.eq_ignore_ascii_case("ws")) {
+                    f.set(Facts::CLEAR_TEXT);
+                }
+                match h.host {
+                    HostPattern::Exact(host) => {
+                        if host.as_bytes().first().is_some_and(u8::is_ascii_digit)
+                            && source::looks_like_ip(host)
+                        {
+                            f.set(Facts::IP);
+                        }
+                        if h.scheme.is_none() && h.port.is_none() && h.path.is_none() {
+                            f.0 |= Facts::of_word(word).0;
+                        }
+                    }
+                    HostPattern::Wildcard(_) | HostPattern::Any => {}
+                }
+                return f;
+            }
+            Parsed::Source(SourceExpression::Nonce(_)) => {
+                f.set(Facts::NONCE);
+                return f;
+            }
+            Parsed::Source(_) => return f,
+            Parsed::Invalid(_) => f.set(Facts::INVALID),
+            Parsed::Token => {}
         }
         let b = word.as_bytes();
         if b.first() == Some(&b'\'') {
@@ -248,6 +275,14 @@ impl Facts {
         {
             f.set(Facts::IP);
         }
+        f.0 |= Facts::of_word(word).0;
+        f
+    }
+
+    /// Facts of a bare word: a keyword or directive name, or a nonce/hash prefix.
+    fn of_word(word: &str) -> Facts {
+        let mut f = Facts::default();
+        let b = word.as_bytes();
         if b.iter().all(|c| c.is_ascii_alphanumeric() || *c == b'-') {
             if source::unquoted_keyword_name(word).is_some() {
                 f.set(Facts::BARE_KEYWORD);
@@ -408,7 +443,7 @@ struct DirectiveParser {
     /// Hash of lowercase unknown names → directive index (allocated only when needed).
     unknown_names: Option<HashMap<u64, u32>>,
     /// Hash of lowercase value text → value index, for long directives.
-    seen_values: HashMap<u64, u32>,
+    seen_values: HashMap<u64, u32, BuildHasherDefault<Prehashed>>,
 }
 
 impl Default for DirectiveParser {
@@ -416,7 +451,7 @@ impl Default for DirectiveParser {
         DirectiveParser {
             seen_known: [0; DirectiveId::COUNT],
             unknown_names: None,
-            seen_values: HashMap::new(),
+            seen_values: HashMap::default(),
         }
     }
 }
@@ -471,9 +506,10 @@ impl DirectiveParser {
         let mut other_sources = 0usize;
         for word in split_ascii_whitespace(&token[name_end..]) {
             let position = policy.values.len() - values_start;
-            let kind = parse_value(grammar, word, position).into_kind(base);
+            let parsed = parse_value(grammar, word, position);
+            let facts = Facts::of_token(word, &parsed);
+            let kind = parsed.into_kind(base);
             let duplicate = self.is_duplicate_value(policy, base, values_start, word);
-            let facts = Facts::of_token(word, &kind);
             directive.facts.set(facts.0);
             if let ValueKind::Source(expr) = &kind {
                 if !duplicate {
@@ -584,6 +620,26 @@ impl DirectiveParser {
                 false
             }
         }
+    }
+}
+
+/// A hasher for keys that are already hashes.
+#[derive(Default)]
+struct Prehashed(u64);
+
+impl Hasher for Prehashed {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.0 = self.0.rotate_left(8) ^ u64::from(*b);
+        }
+    }
+
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n;
     }
 }
 

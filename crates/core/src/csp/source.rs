@@ -537,13 +537,16 @@ fn parse_host_source(token: &str) -> Result<HostSource<&str>, SourceError> {
     if rest.starts_with('[') {
         return Err(SourceError::Ipv6Literal);
     }
-    let host_end = rest.find([':', '/']).unwrap_or(rest.len());
+    let host_end = rest
+        .bytes()
+        .position(|b| b == b':' || b == b'/')
+        .unwrap_or(rest.len());
     let host = parse_host_part(&rest[..host_end], rest_at)?;
     let mut after = &rest[host_end..];
     let mut after_at = rest_at + host_end;
     let mut port = Option::None;
     if let Some(p) = after.strip_prefix(':') {
-        let port_end = p.find('/').unwrap_or(p.len());
+        let port_end = p.bytes().position(|b| b == b'/').unwrap_or(p.len());
         port = Some(parse_port(&p[..port_end], after_at + 1)?);
         after = &p[port_end..];
         after_at += 1 + port_end;
@@ -696,7 +699,10 @@ pub fn lexical_host(token: &str) -> &str {
             Option::None => rest,
         };
     }
-    let end = rest.find([':', '/', '?', '#']).unwrap_or(rest.len());
+    let end = rest
+        .bytes()
+        .position(|b| matches!(b, b':' | b'/' | b'?' | b'#'))
+        .unwrap_or(rest.len());
     &rest[..end]
 }
 

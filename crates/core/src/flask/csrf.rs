@@ -1,8 +1,8 @@
 //! HTML forms that post without a CSRF token field.
 //!
 //! Reads the tags of [`crate::html::Document`]: a `<form>` owns the fields between its start
-//! tag and the next `</form>` (or the next `<form>`, since forms do not nest), plus fields
-//! elsewhere whose `form="id"` attribute names it.
+//! tag and its `</form>` (a `<form>` inside an open form is ignored, as the HTML parser
+//! does), plus fields elsewhere whose `form="id"` attribute names it.
 
 use crate::html::{Document, Tag};
 
@@ -39,64 +39,91 @@ pub fn is_token_field(name: &str) -> bool {
     lower.contains("csrf") || lower.contains("xsrf") || TOKEN_FIELDS.contains(&lower.as_str())
 }
 
-/// Every POST form of `doc` that submits no CSRF token. Forms that post to another host
-/// (`action="https://…"` with a host other than `page_host`, or any absolute URL when the
-/// page's host is unknown) are skipped: their protection is that site's business.
+/// Most forms reported for one page.
+pub const MAX_REPORTED_FORMS: usize = 10;
+
+/// Every POST form of `doc` that submits no CSRF token (at most [`MAX_REPORTED_FORMS`]).
+/// Forms that post to another host (`action="https://…"` with a host other than
+/// `page_host`, or any absolute URL when the page's host is unknown) are skipped: their
+/// protection is that site's business. Linear in the number of tags.
 pub fn unprotected_forms(doc: &Document, page_host: Option<&str>) -> Vec<UnprotectedForm> {
     let text = doc.text();
+    // Forms in document order: (tag index, tag).
     let forms: Vec<(usize, &Tag)> = doc
         .tags
         .iter()
         .enumerate()
         .filter(|(_, t)| t.name == "form")
         .collect();
+    if forms.is_empty() {
+        return Vec::new();
+    }
+    let closes = form_closes(doc);
+    // As the HTML parser does: a `<form>` inside an open form is ignored (its fields belong
+    // to the open one); a form without `</form>` runs to the end of the document.
+    let mut open: Vec<(usize, &Tag, usize)> = Vec::new(); // (tag index, tag, end offset)
+    for &(index, form) in &forms {
+        if open.last().is_some_and(|&(_, _, end)| form.offset < end) {
+            continue;
+        }
+        let i = closes.partition_point(|&c| c <= form.offset);
+        let end = closes.get(i).copied().unwrap_or(text.len());
+        open.push((index, form, end));
+    }
+    let forms: Vec<(usize, &Tag)> = open.iter().map(|&(i, t, _)| (i, t)).collect();
+    let ends: Vec<usize> = open.iter().map(|&(_, _, end)| end).collect();
+    let ids: std::collections::HashMap<&str, usize> = forms
+        .iter()
+        .enumerate()
+        .filter_map(|(n, (_, f))| f.attr("id").filter(|id| !id.is_empty()).map(|id| (id, n)))
+        .collect();
+    let mut protected = vec![false; forms.len()];
+    let mut fields: Vec<Vec<String>> = vec![Vec::new(); forms.len()];
+    let mut current = 0usize; // the last form that starts before the tag
+    for (i, tag) in doc.tags.iter().enumerate() {
+        while forms.get(current + 1).is_some_and(|(index, _)| *index < i) {
+            current += 1;
+        }
+        if !matches!(
+            tag.name.as_str(),
+            "input" | "button" | "select" | "textarea"
+        ) {
+            continue;
+        }
+        let owner = match tag.attr("form") {
+            Some(id) => ids.get(id).copied(),
+            None => forms
+                .get(current)
+                .filter(|(index, _)| *index < i)
+                .and_then(|_| (tag.offset < ends[current]).then_some(current)),
+        };
+        let (Some(owner), Some(name)) = (owner, tag.attr("name").filter(|n| !n.is_empty())) else {
+            continue;
+        };
+        if is_token_field(name) {
+            protected[owner] = true;
+        } else if fields[owner].len() < 20 {
+            fields[owner].push(name.to_string());
+        }
+    }
     let mut out = Vec::new();
-    for (n, &(index, form)) in forms.iter().enumerate() {
+    for (n, (_, form)) in forms.iter().enumerate() {
+        if out.len() >= MAX_REPORTED_FORMS {
+            break;
+        }
         let method = form.attr("method").unwrap_or("get").trim();
-        if !method.eq_ignore_ascii_case("post") {
-            continue;
-        }
         let action = form.attr("action").unwrap_or("").trim();
-        if posts_elsewhere(action, page_host) {
+        if protected[n]
+            || !method.eq_ignore_ascii_case("post")
+            || posts_elsewhere(action, page_host)
+        {
             continue;
         }
-        let next_form = forms.get(n + 1).map_or(text.len(), |(_, t)| t.offset);
-        let end = find_form_end(doc, form.offset)
-            .unwrap_or(text.len())
-            .min(next_form);
-        let id = form.attr("id");
-        let mut fields = Vec::new();
-        let mut protected = false;
-        for (i, tag) in doc.tags.iter().enumerate() {
-            if !matches!(
-                tag.name.as_str(),
-                "input" | "button" | "select" | "textarea"
-            ) {
-                continue;
-            }
-            let inside = i > index && tag.offset < end;
-            let linked = id.is_some() && tag.attr("form") == id;
-            if !inside && !linked {
-                continue;
-            }
-            let Some(name) = tag.attr("name").filter(|n| !n.is_empty()) else {
-                continue;
-            };
-            if is_token_field(name) {
-                protected = true;
-                break;
-            }
-            if fields.len() < 20 {
-                fields.push(name.to_string());
-            }
-        }
-        if !protected {
-            out.push(UnprotectedForm {
-                offset: form.offset,
-                action: action.to_string(),
-                fields,
-            });
-        }
+        out.push(UnprotectedForm {
+            offset: form.offset,
+            action: action.to_string(),
+            fields: std::mem::take(&mut fields[n]),
+        });
     }
     out
 }
@@ -132,24 +159,24 @@ fn posts_elsewhere(action: &str, page_host: Option<&str>) -> bool {
     }
 }
 
-/// The offset of the `</form` that closes the form at `from`, skipping raw-text content
-/// (`<script>`, `<textarea>`, …) where `</form` is not markup.
-fn find_form_end(doc: &Document, from: usize) -> Option<usize> {
+/// Offsets of every `</form` that is markup, in order: those inside raw-text content
+/// (`<script>`, `<textarea>`, …) are not. One pass over the text.
+fn form_closes(doc: &Document) -> Vec<usize> {
     let text = doc.text().as_bytes();
-    let mut i = from;
-    loop {
-        let rel = find_ci(text.get(i..)?, b"</form")?;
-        let at = i + rel;
-        let in_raw_text = doc
-            .tags
-            .iter()
-            .filter_map(|t| t.content.as_ref())
-            .any(|r| r.contains(&at));
-        if !in_raw_text {
-            return Some(at);
+    let raw: Vec<&std::ops::Range<usize>> =
+        doc.tags.iter().filter_map(|t| t.content.as_ref()).collect();
+    let mut out = Vec::new();
+    let mut from = 0;
+    while let Some(rel) = text.get(from..).and_then(|rest| find_ci(rest, b"</form")) {
+        let at = from + rel;
+        // Raw-text ranges are in document order and do not overlap.
+        let i = raw.partition_point(|r| r.end <= at);
+        if !raw.get(i).is_some_and(|r| r.contains(&at)) {
+            out.push(at);
         }
-        i = at + 6;
+        from = at + 6;
     }
+    out
 }
 
 fn find_ci(hay: &[u8], needle: &[u8]) -> Option<usize> {
@@ -213,14 +240,20 @@ mod tests {
         assert_eq!(two[0].action, "/a");
         // `form="id"` links a field from outside.
         assert!(scan("<form id=f method=post></form><input form=f name=_csrf value=1>").is_empty());
-        // Unclosed form runs to the next form.
+        // A form inside an open form is ignored, as browsers do: its field is the outer's.
+        assert!(scan(
+            "<form method=post><input name=a><form method=post action=/x><input name=authenticity_token>"
+        )
+        .is_empty());
         assert_eq!(
-            scan(
-                "<form method=post><input name=a><form method=post><input name=authenticity_token>"
-            )
-            .len(),
+            scan("<form method=post><input name=a><form method=post><input name=b>").len(),
             1
         );
+        // Hostile pages stay linear and the report stays short.
+        let many = "<form method=post><input name=q></form>".repeat(50_000);
+        let started = std::time::Instant::now();
+        assert_eq!(scan(&many).len(), MAX_REPORTED_FORMS);
+        assert!(started.elapsed() < std::time::Duration::from_secs(5));
         // `</form>` inside a script does not close the form.
         assert!(scan(
             "<form method=post><script>x='</form>'</script><input name=csrfmiddlewaretoken></form>"

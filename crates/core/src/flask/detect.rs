@@ -124,6 +124,10 @@ pub struct StackTrace {
     pub frame: String,
 }
 
+/// Most places examined per language: a trace shows its first frame early, and a hostile
+/// body full of near-misses stays linear.
+const MAX_CANDIDATES: usize = 4096;
+
 /// Finds a stack trace with a source file path (Python, Node.js, Java, PHP, Ruby, .NET, Go).
 pub fn stack_trace(body: &str) -> Option<StackTrace> {
     python_frame(body)
@@ -138,7 +142,7 @@ pub fn stack_trace(body: &str) -> Option<StackTrace> {
 /// `File "/app/x.py", line 12` (plain or Werkzeug's `File <cite …>"…"</cite>, line`).
 fn python_frame(body: &str) -> Option<StackTrace> {
     let finder = memmem::Finder::new(b"File ");
-    for at in finder.find_iter(body.as_bytes()) {
+    for at in finder.find_iter(body.as_bytes()).take(MAX_CANDIDATES) {
         let window = window(body, at, 400);
         if !window.contains("line") {
             continue;
@@ -167,7 +171,7 @@ fn python_frame(body: &str) -> Option<StackTrace> {
 /// `at handler (/app/server.js:10:5)` or `at /app/server.js:10:5`.
 fn node_frame(body: &str) -> Option<StackTrace> {
     for ext in [".js:", ".mjs:", ".cjs:", ".ts:"] {
-        for at in memmem::find_iter(body.as_bytes(), ext.as_bytes()) {
+        for at in memmem::find_iter(body.as_bytes(), ext.as_bytes()).take(MAX_CANDIDATES) {
             let after = &body[at + ext.len()..];
             let Some(rest) = digits_then(after, ':') else {
                 continue;
@@ -195,7 +199,7 @@ fn node_frame(body: &str) -> Option<StackTrace> {
 
 /// `at com.example.App.main(App.java:42)`.
 fn java_frame(body: &str) -> Option<StackTrace> {
-    for at in memmem::find_iter(body.as_bytes(), b".java:") {
+    for at in memmem::find_iter(body.as_bytes(), b".java:").take(MAX_CANDIDATES) {
         let after = &body[at + 6..];
         if digits_then(after, ')').is_none() {
             continue;
@@ -213,7 +217,7 @@ fn java_frame(body: &str) -> Option<StackTrace> {
 
 /// `#0 /var/www/index.php(12): …` under `Stack trace:`, or `… in /var/www/x.php on line 3`.
 fn php_frame(body: &str) -> Option<StackTrace> {
-    for at in memmem::find_iter(body.as_bytes(), b".php") {
+    for at in memmem::find_iter(body.as_bytes(), b".php").take(MAX_CANDIDATES) {
         let after = &body[at + 4..];
         let frame_like = after
             .strip_prefix('(')
@@ -237,7 +241,7 @@ fn php_frame(body: &str) -> Option<StackTrace> {
 
 /// `/app/models/user.rb:12:in 'save'`.
 fn ruby_frame(body: &str) -> Option<StackTrace> {
-    for at in memmem::find_iter(body.as_bytes(), b".rb:") {
+    for at in memmem::find_iter(body.as_bytes(), b".rb:").take(MAX_CANDIDATES) {
         let after = &body[at + 4..];
         let Some(rest) = digits_then(after, ':') else {
             continue;
@@ -255,7 +259,7 @@ fn ruby_frame(body: &str) -> Option<StackTrace> {
 
 /// `at App.Controllers.Home.Index() in C:\src\HomeController.cs:line 42`.
 fn dotnet_frame(body: &str) -> Option<StackTrace> {
-    for at in memmem::find_iter(body.as_bytes(), b".cs:line ") {
+    for at in memmem::find_iter(body.as_bytes(), b".cs:line ").take(MAX_CANDIDATES) {
         let (line_start, line_end) = line_bounds(body, at);
         if find_at_word(&body[line_start..at]).is_some() {
             return Some(StackTrace {
@@ -270,7 +274,7 @@ fn dotnet_frame(body: &str) -> Option<StackTrace> {
 /// A Go panic: `goroutine 1 [running]:` then `/app/main.go:12 +0x1d`.
 fn go_frame(body: &str) -> Option<StackTrace> {
     find(body, "goroutine ")?;
-    for at in memmem::find_iter(body.as_bytes(), b".go:") {
+    for at in memmem::find_iter(body.as_bytes(), b".go:").take(MAX_CANDIDATES) {
         let after = &body[at + 4..];
         if digits_then(after, ' ').is_some_and(|r| r.starts_with("+0x")) {
             let (line_start, line_end) = line_bounds(body, at);
@@ -596,6 +600,21 @@ mod tests {
             "apache-default.http",
         ] {
             assert_eq!(stack_trace(&fixture_body(quiet)), None, "{quiet}");
+        }
+        // Bodies full of near-misses stay fast.
+        for junk in [
+            "File \"/x\" ",
+            "at (/a.js:1:x) ",
+            "x.php(1) ",
+            "goroutine a.go:1 +0y ",
+        ] {
+            let body = junk.repeat(2 * 1024 * 1024 / junk.len());
+            let started = std::time::Instant::now();
+            assert_eq!(stack_trace(&body), None, "{junk}");
+            assert!(
+                started.elapsed() < std::time::Duration::from_secs(3),
+                "{junk}"
+            );
         }
         // Prose that merely mentions files is not a trace.
         assert_eq!(

@@ -537,13 +537,21 @@ fn contains_ci(hay: &str, needle: &str) -> bool {
 /// Makes every header line sendable: a value never spans lines (a value holding line
 /// breaks, from header injection or from a HAR that joined repeated headers, becomes one
 /// line per piece under the same name, so nothing injected becomes a header of its own),
-/// control characters go, and a line whose name is not a token is dropped.
+/// control characters go, and a line whose name is not a token is dropped. Raw bytes kept
+/// beside a value (`raw_value`) that hold control bytes (a NUL from a paste or the network)
+/// are dropped too, so only the cleaned value can be written out.
 fn sanitize_headers(r: &mut Response, changes: &mut Vec<Change>) {
     let is_ctl = |c: char| (c < ' ' && c != '\t') || c == '\x7f';
+    let raw_has_ctl = |h: &crate::exchange::Header| {
+        h.raw_value
+            .as_deref()
+            .is_some_and(|raw| raw.iter().any(|&b| is_ctl(char::from(b))))
+    };
     let needs_work = r.headers.iter().any(|h| {
         h.name.is_empty()
             || !h.name.bytes().all(super::load::is_token_byte)
             || h.value.contains(is_ctl)
+            || raw_has_ctl(h)
     });
     if !needs_work {
         return;
@@ -562,6 +570,17 @@ fn sanitize_headers(r: &mut Response, changes: &mut Vec<Change>) {
             continue;
         }
         if !h.value.contains(is_ctl) {
+            if raw_has_ctl(&h) {
+                let mut c = Change::new(
+                    Action::SanitizeHeader,
+                    "control characters cannot appear in a header value",
+                )
+                .header(&h.name);
+                c.before = vec![String::from_utf8_lossy(h.raw_value.as_deref().unwrap_or_default()).into_owned()];
+                c.after = Some(h.value.clone());
+                changes.push(c);
+                h.raw_value = None;
+            }
             out.push(h);
             continue;
         }

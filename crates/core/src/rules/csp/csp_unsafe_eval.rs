@@ -1,4 +1,5 @@
 use crate::csp::evaluate::{CspFinding, Fix};
+use crate::csp::parse::ListFlags;
 use crate::csp::{Allowance, DirectiveId, Keyword, PolicyList};
 use crate::report::Finding;
 use crate::rules::{Check, Context, Outcome};
@@ -60,6 +61,9 @@ pub(crate) fn evaluate(list: &PolicyList, out: &mut Vec<CspFinding>) -> Outcome 
             let Some(d) = policy.effective(DirectiveId::ScriptSrc) else {
                 continue;
             };
+            if !d.flags().has(ListFlags::UNSAFE_EVAL) {
+                continue;
+            }
             let Some(v) = d.find_keyword(Keyword::UnsafeEval) else {
                 continue;
             };

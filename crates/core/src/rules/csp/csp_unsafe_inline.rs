@@ -1,4 +1,5 @@
 use crate::csp::evaluate::{CspFinding, Fix};
+use crate::csp::parse::ListFlags;
 use crate::csp::{Allowance, DirectiveId, InlineKind, Keyword, PolicyList, SourceExpression};
 use crate::report::{Finding, Severity};
 use crate::rules::{Check, Context, Outcome};
@@ -80,6 +81,9 @@ pub(crate) fn evaluate(list: &PolicyList, out: &mut Vec<CspFinding>) -> Outcome 
                                 .fix(Fix::StrictPolicy),
                         );
                     }
+                }
+                if !d.flags().has(ListFlags::UNSAFE_HASHES) {
+                    continue;
                 }
                 let hashes = Allowance::Source(SourceExpression::Keyword(Keyword::UnsafeHashes));
                 if let Some(v) = d.find_keyword(Keyword::UnsafeHashes) {
