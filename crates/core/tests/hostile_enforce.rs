@@ -183,7 +183,7 @@ fn the_rewriter_is_bounded_on_hostile_bodies() {
     let (result, cost) = measure(|| rewrite_html(many.as_bytes(), &options));
     let (out, stats) = result.unwrap();
     assert_eq!(stats.scripts, 40_000);
-    assert!(out.len() < many.len() * 2);
+    assert!(out.len() < many.len() * 3, "{}", out.len());
     assert_bounded("80,000 script/style tags", cost, many.len(), 8);
 
     // One start tag that never ends, far larger than the rewriter may buffer: an error,

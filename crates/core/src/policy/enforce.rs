@@ -576,7 +576,11 @@ fn sanitize_headers(r: &mut Response, changes: &mut Vec<Change>) {
                     "control characters cannot appear in a header value",
                 )
                 .header(&h.name);
-                c.before = vec![String::from_utf8_lossy(h.raw_value.as_deref().unwrap_or_default()).into_owned()];
+                c.before =
+                    vec![
+                        String::from_utf8_lossy(h.raw_value.as_deref().unwrap_or_default())
+                            .into_owned(),
+                    ];
                 c.after = Some(h.value.clone());
                 changes.push(c);
                 h.raw_value = None;
