@@ -68,7 +68,7 @@ fn start() {
 }
 
 #[event(fetch)]
-async fn fetch(req: web_sys::Request, env: Env, _ctx: Context) -> worker::Result<WsResponse> {
+async fn fetch(req: web_sys::Request, env: Env, ctx: Context) -> worker::Result<WsResponse> {
     let started = js_sys::Date::now();
     let raw_url = req.url();
     let Some(url) = forward::split_url(&raw_url) else {
@@ -76,7 +76,7 @@ async fn fetch(req: web_sys::Request, env: Env, _ctx: Context) -> worker::Result
     };
     let method = req.method();
     let mut log = LogLine::new(&method, url.path, "enforce");
-    let response = match handle(&req, &url, &raw_url, &env, &mut log).await {
+    let response = match handle(&req, &url, &raw_url, &env, &ctx, &mut log).await {
         Ok(r) => r,
         Err(e) => {
             log.outcome = Outcome::FailClosed;
@@ -133,6 +133,7 @@ async fn handle(
     url: &UrlParts<'_>,
     raw_url: &str,
     env: &Env,
+    ctx: &Context,
     log: &mut LogLine,
 ) -> Result<WsResponse, Fault> {
     let cfg = config(env);
@@ -141,6 +142,7 @@ async fn handle(
         Err(e) => {
             log.outcome = Outcome::ConfigError;
             log.error = Some(e.to_string());
+            discard_body(req, ctx);
             let body = json!({"error": "configuration", "var": e.var(), "message": e.to_string()});
             return Ok(local_json(500, &body)?);
         }
@@ -175,7 +177,7 @@ async fn handle(
         .and_then(|c| c.report_uri.as_deref())
         .filter(|u| u.starts_with('/'));
     if facts.path == REPORT_PATH || Some(facts.path) == report_path {
-        return csp_report_endpoint(req, cfg, &facts, log).await;
+        return csp_report_endpoint(req, cfg, &facts, ctx, log).await;
     }
 
     if let Some(refusal) = guard::check_request(&cfg.policy, &facts) {
@@ -184,7 +186,7 @@ async fn handle(
                 log.outcome = Outcome::Refused;
                 log.guard = Some(refusal.guard());
                 log.reason = refusal_reason(&refusal);
-                discard_body(req);
+                discard_body(req, ctx);
                 return refuse(cfg, &facts, &refusal);
             }
             Mode::ReportOnly => {
@@ -218,7 +220,7 @@ async fn handle(
                 log.outcome = Outcome::RateLimited;
                 log.guard = Some("rate-limit");
                 log.reason = Some(rule.binding.clone());
-                discard_body(req);
+                discard_body(req, ctx);
                 let retry = rule.period.unwrap_or(60).to_string();
                 return local(
                     cfg,
@@ -234,7 +236,7 @@ async fn handle(
                 log.error = Some(format!("rate limiter {}: {}", rule.binding, e.0));
                 if cfg.on_error == OnError::FailClosed {
                     log.outcome = Outcome::FailClosed;
-                    discard_body(req);
+                    discard_body(req, ctx);
                     return Ok(local_plain(502, "502 Bad Gateway\n")?);
                 }
             }
@@ -342,15 +344,27 @@ async fn handle(
     }
 }
 
-/// Lets go of a request body we answer without reading: an unread body can hold up the
-/// connection (and, under `wrangler dev`, the requests queued behind it).
-fn discard_body(req: &web_sys::Request) {
-    if let Some(body) = req.body() {
-        if !body.locked() {
-            // Dropping the reader cancels the stream (a rejection is caught there).
-            drop(wasm_streams::ReadableStream::from_raw(body.unchecked_into()).into_stream());
+/// Most bytes of a refused request's body read (and dropped) after answering.
+const MAX_DRAINED_BODY: usize = 1024 * 1024;
+
+/// Reads and drops the body of a request answered without it, after the response has gone
+/// out (`waitUntil`): a body left unread holds up the connection (under `wrangler dev`, the
+/// requests queued behind it), and cancelling it makes wrangler's proxy restart the
+/// worker. Past [`MAX_DRAINED_BODY`] the stream is cancelled.
+fn discard_body(req: &web_sys::Request, ctx: &Context) {
+    let Some(body) = req.body().filter(|b| !b.locked()) else {
+        return;
+    };
+    ctx.wait_until(async move {
+        let mut input = wasm_streams::ReadableStream::from_raw(body.unchecked_into()).into_stream();
+        let mut seen = 0usize;
+        while let Some(Ok(chunk)) = input.next().await {
+            seen += Uint8Array::new(&chunk).length() as usize;
+            if seen > MAX_DRAINED_BODY {
+                break; // dropping the reader cancels the rest
+            }
         }
-    }
+    });
 }
 
 fn refusal_reason(r: &Refusal) -> Option<String> {
@@ -428,13 +442,21 @@ fn set_cookies(headers: &WsHeaders) -> Vec<String> {
         .unwrap_or_default()
 }
 
-/// Reads a stream to its end; `None` when it holds more than `limit` bytes.
+/// Reads a stream to its end; `None` when it holds more than `limit` bytes (the rest is
+/// then read and dropped up to [`MAX_DRAINED_BODY`], see [`discard_body`]).
 async fn read_limited(stream: ReadableStream, limit: usize) -> Result<Option<Vec<u8>>, Fault> {
     let mut input = wasm_streams::ReadableStream::from_raw(stream.unchecked_into()).into_stream();
     let mut out = Vec::new();
     while let Some(chunk) = input.next().await {
         let chunk = Uint8Array::new(&chunk?);
         if out.len() + chunk.length() as usize > limit {
+            let mut drained = 0usize;
+            while let Some(Ok(rest)) = input.next().await {
+                drained += Uint8Array::new(&rest).length() as usize;
+                if drained > MAX_DRAINED_BODY {
+                    break;
+                }
+            }
             return Ok(None);
         }
         out.extend_from_slice(&chunk.to_vec());
@@ -652,6 +674,7 @@ async fn csp_report_endpoint(
     req: &web_sys::Request,
     cfg: &Config,
     facts: &RequestFacts<'_>,
+    ctx: &Context,
     log: &mut LogLine,
 ) -> Result<WsResponse, Fault> {
     log.outcome = Outcome::CspReport;
@@ -667,7 +690,7 @@ async fn csp_report_endpoint(
     };
     if !facts.method.eq_ignore_ascii_case("POST") {
         log.reason = Some("not a POST".into());
-        discard_body(req);
+        discard_body(req, ctx);
         return local(
             cfg,
             facts,
@@ -682,7 +705,7 @@ async fn csp_report_endpoint(
         .is_some_and(|n| n > MAX_REPORT_BYTES as u64)
     {
         log.reason = Some("report too large".into());
-        discard_body(req);
+        discard_body(req, ctx);
         return answer(413, "413 Payload Too Large\n");
     }
     let content_type = req

@@ -46,10 +46,15 @@ fn secrets_vs_flask_unsign() -> Result<()> {
     println!("\n== secret audit: headwarden vs flask-unsign 1.2.1");
     let venv = bench_venv()?;
     let wordlist = find_wordlist(&venv)?;
-    let count = std::fs::read(&wordlist)?.split(|&b| b == b'\n').filter(|l| !l.is_empty()).count();
+    let count = std::fs::read(&wordlist)?
+        .split(|&b| b == b'\n')
+        .filter(|l| !l.is_empty())
+        .count();
     // A cookie signed by real Flask with a random key (tests/fixtures/flask-session-cookies.json).
-    let cookies = std::fs::read_to_string(util::root().join("tests/fixtures/flask-session-cookies.json"))?;
-    let cookie = random_key_cookie(&cookies).context("no random-key Flask cookie in the fixtures")?;
+    let cookies =
+        std::fs::read_to_string(util::root().join("tests/fixtures/flask-session-cookies.json"))?;
+    let cookie =
+        random_key_cookie(&cookies).context("no random-key Flask cookie in the fixtures")?;
 
     let t = Instant::now();
     let out = Command::new(venv.join("bin/flask-unsign"))
@@ -59,18 +64,33 @@ fn secrets_vs_flask_unsign() -> Result<()> {
         .output()?;
     let peer = t.elapsed().as_secs_f64();
     let _ = out;
-    println!("flask-unsign: {count} keys in {peer:.2} s = {:.0} keys/s", count as f64 / peer);
+    println!(
+        "flask-unsign: {count} keys in {peer:.2} s = {:.0} keys/s",
+        count as f64 / peer
+    );
 
     run(cargo().args(["build", "--quiet", "--release", "-p", "headwarden-cli"]))?;
     let cli = util::root().join("target/release/headwarden");
     for threads in ["1", "0"] {
         let t = Instant::now();
         let status = util::cmd(&cli)
-            .args(["session", "audit", &cookie, "--no-builtin", "--threads", threads, "--wordlist"])
+            .args([
+                "session",
+                "audit",
+                &cookie,
+                "--no-builtin",
+                "--threads",
+                threads,
+                "--wordlist",
+            ])
             .arg(&wordlist)
             .status()?;
         let ours = t.elapsed().as_secs_f64();
-        let label = if threads == "1" { "1 thread" } else { "all cores" };
+        let label = if threads == "1" {
+            "1 thread"
+        } else {
+            "all cores"
+        };
         println!(
             "headwarden session audit ({label}): {count} keys in {:.1} ms = {:.0} keys/s, {:.0}x flask-unsign (exit {})",
             ours * 1e3,
@@ -102,12 +122,17 @@ fn bench_venv() -> Result<PathBuf> {
 fn find_wordlist(venv: &std::path::Path) -> Result<PathBuf> {
     let lib = venv.join("lib");
     for entry in std::fs::read_dir(&lib)? {
-        let p = entry?.path().join("site-packages/flask_unsign_wordlist/wordlists/all.txt");
+        let p = entry?
+            .path()
+            .join("site-packages/flask_unsign_wordlist/wordlists/all.txt");
         if p.exists() {
             return Ok(p);
         }
     }
-    anyhow::bail!("flask-unsign-wordlist's all.txt not found under {}", lib.display())
+    anyhow::bail!(
+        "flask-unsign-wordlist's all.txt not found under {}",
+        lib.display()
+    )
 }
 
 /// The first Flask session cookie in the fixtures whose secret is not a known one.
@@ -118,7 +143,9 @@ fn random_key_cookie(json: &str) -> Option<String> {
     list.iter()
         .find(|c| {
             c.get("secret").is_some_and(|s| s.is_null())
-                && c.get("kind").and_then(|k| k.as_str()).is_none_or(|k| k.contains("flask") && !k.contains("remember"))
+                && c.get("kind")
+                    .and_then(|k| k.as_str())
+                    .is_none_or(|k| k.contains("flask") && !k.contains("remember"))
         })
         .and_then(|c| c.get("cookie")?.as_str().map(str::to_string))
 }

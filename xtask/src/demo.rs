@@ -26,8 +26,8 @@ pub fn start_flask(app: &str) -> Result<(Guard, u16)> {
 
 pub fn demo(check_only: bool) -> Result<()> {
     setup::setup(Needs {
-        wasm: false,
-        worker: false,
+        wasm: true,
+        worker: true,
         browser: false,
         python: true,
         fuzz: false,
@@ -43,8 +43,22 @@ pub fn demo(check_only: bool) -> Result<()> {
         bail!("the CLI could not check {flask_url}");
     }
 
+    // The web checker, served with the headers of its `_headers` file.
+    let site = util::root().join("target/dist/web");
+    crate::web::build(true, &site)?;
+    let web_port = crate::serve::spawn(site, 0)?;
+    let web_url = format!("http://127.0.0.1:{web_port}/");
+    println!("\n== headwarden check --scheme https {web_url}  (the checker's own headers)\n");
+    let status = util::cmd(&cli)
+        .args(["check", "--scheme", "https", "--min-grade", "A+", &web_url])
+        .status()?;
+    if !status.success() {
+        bail!("the web checker's own headers do not earn A+");
+    }
+
     println!("\nheadwarden demo is running:");
     println!("  sample Flask app (gunicorn):  {flask_url}");
+    println!("  web checker:                  {web_url}");
     if check_only {
         println!("demo: everything answered; stopping (--check).");
         return Ok(());

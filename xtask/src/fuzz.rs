@@ -67,7 +67,8 @@ enum Seeds {
     Bodies,
 }
 
-const USAGE: &str = "usage: cargo xtask fuzz [TARGET…] [--minutes N] | --smoke [--seconds S] | deny";
+const USAGE: &str =
+    "usage: cargo xtask fuzz [TARGET…] [--minutes N] | --smoke [--seconds S] | deny";
 
 /// `cargo xtask fuzz …` (see the module docs).
 pub fn cli(args: &[String]) -> Result<()> {
@@ -155,7 +156,11 @@ fn fuzz_targets(targets: &[String], seconds: u64) -> Result<()> {
         let outcome = fuzz_one(target, seconds)?;
         eprintln!(
             "fuzz {target}: {} after {} executions ({seeds} seeds, {seconds}s)",
-            if outcome.crash.is_some() { "CRASHED" } else { "ok" },
+            if outcome.crash.is_some() {
+                "CRASHED"
+            } else {
+                "ok"
+            },
             outcome.runs
         );
         results.push((target.clone(), outcome));
@@ -205,7 +210,9 @@ fn fuzz_one(target: &str, seconds: u64) -> Result<Outcome> {
         .stdout(Stdio::inherit())
         .stderr(Stdio::piped());
     eprintln!("$ {}", util::display(&c));
-    let mut child = c.spawn().with_context(|| format!("cannot start fuzz run {target}"))?;
+    let mut child = c
+        .spawn()
+        .with_context(|| format!("cannot start fuzz run {target}"))?;
     let mut runs = 0;
     let mut crash = None;
     let mut tail: Vec<String> = Vec::new();
@@ -216,7 +223,10 @@ fn fuzz_one(target: &str, seconds: u64) -> Result<Outcome> {
             if let Some(n) = line
                 .strip_prefix("Done ")
                 .and_then(|r| r.split_whitespace().next())
-                .or_else(|| line.strip_prefix("stat::number_of_executed_units:").map(str::trim))
+                .or_else(|| {
+                    line.strip_prefix("stat::number_of_executed_units:")
+                        .map(str::trim)
+                })
                 .and_then(|n| n.parse().ok())
             {
                 runs = n;
@@ -355,7 +365,11 @@ fn seeds(kind: Seeds) -> Result<Vec<(String, Vec<u8>)>> {
             }));
         }
         Seeds::Sessions => {
-            out.extend(signed_cookies()?.into_iter().map(|(n, c)| (n, c.into_bytes())));
+            out.extend(
+                signed_cookies()?
+                    .into_iter()
+                    .map(|(n, c)| (n, c.into_bytes())),
+            );
         }
         Seeds::Policies => {
             let dir = util::root().join("crates/core/src/policy/presets");

@@ -119,13 +119,16 @@ pub fn build(out_dir: &Path) -> Result<PathBuf> {
         pkg.join("lib/api.mjs"),
         api.replace("__HEADWARDEN_VERSION__", &version),
     )?;
-    let mut manifest: serde_json::Value =
-        serde_json::from_str(&fs::read_to_string(npm.join("package.json"))?)
-            .context("crates/wasm/npm/package.json is not JSON")?;
-    manifest["version"] = serde_json::Value::String(version.clone());
+    // Text replacement, not a serde_json round trip: the order of the `exports` conditions
+    // matters, and serde_json would sort the keys.
+    let manifest = fs::read_to_string(npm.join("package.json"))?;
+    let placeholder = "\"version\": \"0.0.0-set-by-xtask\"";
+    if !manifest.contains(placeholder) {
+        bail!("crates/wasm/npm/package.json lost its {placeholder} line");
+    }
     fs::write(
         pkg.join("package.json"),
-        serde_json::to_string_pretty(&manifest)? + "\n",
+        manifest.replace(placeholder, &format!("\"version\": \"{version}\"")),
     )?;
     for license in ["LICENSE", "LICENSE-MIT", "LICENSE-APACHE"] {
         if root.join(license).is_file() {

@@ -42,7 +42,11 @@ fn handle(mut stream: TcpStream, dir: &Path) -> Result<()> {
     let file = resolve(dir, path);
     let (status, body, ctype) = match file.and_then(|f| std::fs::read(&f).ok().map(|b| (f, b))) {
         Some((f, body)) => ("200 OK", body, content_type(&f)),
-        None => ("404 Not Found", b"not found\n".to_vec(), "text/plain; charset=utf-8"),
+        None => (
+            "404 Not Found",
+            b"not found\n".to_vec(),
+            "text/plain; charset=utf-8",
+        ),
     };
     let mut head = format!(
         "HTTP/1.1 {status}\r\nContent-Type: {ctype}\r\nContent-Length: {}\r\nConnection: close\r\n",
@@ -63,7 +67,10 @@ fn handle(mut stream: TcpStream, dir: &Path) -> Result<()> {
 /// Maps a URL path to a file under `dir`, refusing `..` (no escaping the site).
 fn resolve(dir: &Path, path: &str) -> Option<PathBuf> {
     let rel = path.trim_start_matches('/');
-    if rel.split('/').any(|seg| seg == ".." || seg.starts_with('.')) {
+    if rel
+        .split('/')
+        .any(|seg| seg == ".." || seg.starts_with('.'))
+    {
         return None;
     }
     let mut p = dir.join(rel);

@@ -59,7 +59,10 @@ pub fn setup(needs: Needs) -> Result<()> {
 fn wasm_target() -> Result<()> {
     let installed = util::output(Command::new("rustup").args(["target", "list", "--installed"]))
         .unwrap_or_default();
-    if installed.lines().any(|l| l.trim() == "wasm32-unknown-unknown") {
+    if installed
+        .lines()
+        .any(|l| l.trim() == "wasm32-unknown-unknown")
+    {
         return Ok(());
     }
     run(Command::new("rustup").args(["target", "add", "wasm32-unknown-unknown"]))
@@ -76,7 +79,13 @@ fn wasm_bindgen_cli() -> Result<()> {
     }
     let pinned = format!("={version}");
     // `--locked` fails on this mirror (webpki-roots gap, TOOLCHAIN.md §9): fall back.
-    let locked = run(cargo().args(["install", "wasm-bindgen-cli", "--version", &pinned, "--locked"]));
+    let locked = run(cargo().args([
+        "install",
+        "wasm-bindgen-cli",
+        "--version",
+        &pinned,
+        "--locked",
+    ]));
     if locked.is_err() {
         run(cargo().args(["install", "wasm-bindgen-cli", "--version", &pinned]))?;
     }

@@ -115,9 +115,7 @@ impl Guard {
         use std::os::unix::process::CommandExt;
         eprintln!("$ {} &", display(c));
         c.process_group(0);
-        let child = c
-            .spawn()
-            .with_context(|| format!("cannot start {name}"))?;
+        let child = c.spawn().with_context(|| format!("cannot start {name}"))?;
         Ok(Guard {
             name: name.to_string(),
             child,
@@ -128,8 +126,12 @@ impl Guard {
 impl Drop for Guard {
     fn drop(&mut self) {
         let pid = self.child.id() as i32;
+        eprintln!("stopping {} (pid {pid})", self.name);
         // Negative pid: the whole group (gunicorn workers, wrangler's workerd).
-        let _ = Command::new("kill").arg("--").arg(format!("-{pid}")).status();
+        let _ = Command::new("kill")
+            .arg("--")
+            .arg(format!("-{pid}"))
+            .status();
         let deadline = Instant::now() + Duration::from_secs(5);
         while Instant::now() < deadline {
             if let Ok(Some(_)) = self.child.try_wait() {
@@ -137,7 +139,10 @@ impl Drop for Guard {
             }
             std::thread::sleep(Duration::from_millis(50));
         }
-        let _ = Command::new("kill").args(["-9", "--"]).arg(format!("-{pid}")).status();
+        let _ = Command::new("kill")
+            .args(["-9", "--"])
+            .arg(format!("-{pid}"))
+            .status();
         let _ = self.child.wait();
     }
 }

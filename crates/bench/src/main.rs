@@ -50,10 +50,22 @@ fn bench_check(root: &Path) {
     };
     let audited = CheckOptions::default();
     let cases: [(&str, &str, &CheckOptions); 4] = [
-        ("talisman index (CSP, 1 cookie, no audit)", "flask-talisman-index.http", &plain),
-        ("django index (CSP-less, csrftoken cookie)", "django-runserver-index.http", &plain),
+        (
+            "talisman index (CSP, 1 cookie, no audit)",
+            "flask-talisman-index.http",
+            &plain,
+        ),
+        (
+            "django index (CSP-less, csrftoken cookie)",
+            "django-runserver-index.http",
+            &plain,
+        ),
         ("strict synthetic (20 headers, CSP, 2 cookies)", "", &plain),
-        ("login POST with Flask session + remember_token, built-in secret audit", "flask-gunicorn-login-post.http", &audited),
+        (
+            "login POST with Flask session + remember_token, built-in secret audit",
+            "flask-gunicorn-login-post.http",
+            &audited,
+        ),
     ];
     for (label, file, options) in cases {
         let bytes = if file.is_empty() {

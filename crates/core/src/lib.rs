@@ -120,7 +120,11 @@ pub fn check_exchanges(
             passed,
             csp: ctx.csp().view(),
             cookies: cookie_table,
-            sessions: ctx.sessions().iter().map(flask::SessionCookie::view).collect(),
+            sessions: ctx
+                .sessions()
+                .iter()
+                .map(flask::SessionCookie::view)
+                .collect(),
         });
     }
     let worst_grade = exchange_reports

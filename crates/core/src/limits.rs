@@ -58,3 +58,13 @@ pub const MAX_JSON_DEPTH: usize = 64;
 /// Most notes (body cut, skipped entries, control bytes…) kept in a parse result: 100; the
 /// rest are counted in one final note. Not an error.
 pub const MAX_NOTES: usize = 100;
+
+/// Longest cookie value the built-in weak-secret audit of [`crate::check`] tries: 4 KiB
+/// (4,096 bytes), the most browsers store for a cookie's name and value together.
+///
+/// The audit hashes the cookie once per built-in secret (about 600), so it costs 600 times
+/// the cookie's length: without this bound a 32 MiB paste of large session cookies took
+/// minutes. A browser drops a longer cookie anyway. Longer cookies are still decoded and
+/// shown, with `audited: false`; not an error. Explicit audits (`audit_secret`, the CLI's
+/// `session audit`) are not bounded by it.
+pub const MAX_AUDITED_COOKIE_BYTES: usize = 4096;

@@ -10,7 +10,7 @@
 //! headwarden is right; an unlisted difference (or a listed one that no longer occurs)
 //! fails the test. Set `HEADWARDEN_CSP_ANCHOR` to a directory holding another
 //! `corpus.txt` + `corpus.expected.jsonl` pair (made with `tests/csp/differential.mjs`)
-//! to run the comparison on it.
+//! to print the comparison on it (differences are reported, not judged, there).
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
@@ -81,8 +81,12 @@ fn key(rule: &str, directive: Option<&str>) -> String {
 #[test]
 fn csp_parity_with_google_csp_evaluator() {
     let dir = anchor_dir();
-    let corpus = std::fs::read_to_string(dir.join("corpus.txt"))
-        .unwrap_or_else(|e| panic!("cannot read {}/corpus.txt ({e}); set HEADWARDEN_CSP_ANCHOR", dir.display()));
+    let corpus = std::fs::read_to_string(dir.join("corpus.txt")).unwrap_or_else(|e| {
+        panic!(
+            "cannot read {}/corpus.txt ({e}); set HEADWARDEN_CSP_ANCHOR",
+            dir.display()
+        )
+    });
     let expected = std::fs::read_to_string(dir.join("corpus.expected.jsonl"))
         .unwrap_or_else(|e| panic!("cannot read {}/corpus.expected.jsonl ({e})", dir.display()));
     let divergences: Divergences = toml::from_str(
@@ -96,8 +100,16 @@ fn csp_parity_with_google_csp_evaluator() {
     let mut listed: BTreeMap<usize, &Divergence> = BTreeMap::new();
     if using_default_anchor {
         for d in &divergences.divergence {
-            assert!(!d.reason.trim().is_empty(), "line {}: a divergence needs a reason", d.line);
-            assert!(listed.insert(d.line, d).is_none(), "line {} listed twice", d.line);
+            assert!(
+                !d.reason.trim().is_empty(),
+                "line {}: a divergence needs a reason",
+                d.line
+            );
+            assert!(
+                listed.insert(d.line, d).is_none(),
+                "line {} listed twice",
+                d.line
+            );
         }
     }
 
@@ -112,7 +124,11 @@ fn csp_parity_with_google_csp_evaluator() {
         .lines()
         .map(|l| serde_json::from_str(l).expect("expected line is JSON"))
         .collect();
-    assert_eq!(lines.len(), expected.len(), "corpus and expected output differ in length");
+    assert_eq!(
+        lines.len(),
+        expected.len(),
+        "corpus and expected output differ in length"
+    );
 
     let mut total = 0usize;
     let mut matched = 0usize;
@@ -125,13 +141,21 @@ fn csp_parity_with_google_csp_evaluator() {
 
     for (i, (line, exp)) in lines.iter().zip(&expected).enumerate() {
         let n = i + 1;
-        assert_eq!(*line, exp.csp, "line {n}: corpus and expected output disagree");
+        assert_eq!(
+            *line, exp.csp,
+            "line {n}: corpus and expected output disagree"
+        );
         // Reference unavailable for checks that crashed the evaluator on this line.
         let unavailable: BTreeSet<&str> = exp
             .failed_checks
             .iter()
             .filter_map(|c| c.split_once(':').map(|(_, f)| f))
-            .flat_map(|f| GOOGLE_CHECK_MAP.iter().filter(move |m| m.function == f).map(|m| m.rule))
+            .flat_map(|f| {
+                GOOGLE_CHECK_MAP
+                    .iter()
+                    .filter(move |m| m.function == f)
+                    .map(|m| m.rule)
+            })
             .collect();
 
         let check = check_csp(line);
@@ -148,8 +172,9 @@ fn csp_parity_with_google_csp_evaluator() {
             let Some(severity) = google_severity(f.severity) else {
                 continue; // IGNORED notes are not findings
             };
-            let rule = google_rule(&f.kind, f.directive.as_deref())
-                .unwrap_or_else(|| panic!("line {n}: no mapping for {} on {:?}", f.kind, f.directive));
+            let rule = google_rule(&f.kind, f.directive.as_deref()).unwrap_or_else(|| {
+                panic!("line {n}: no mapping for {} on {:?}", f.kind, f.directive)
+            });
             total += 1;
             let k = key(rule, f.directive.as_deref());
             reference_keys.insert(k.clone());
@@ -161,7 +186,9 @@ fn csp_parity_with_google_csp_evaluator() {
                         ours.iter().filter(|o| {
                             o.rule == rule
                                 && o.directive.as_deref() == f.directive.as_deref()
-                                && o.source.as_deref().is_some_and(|s| s.eq_ignore_ascii_case(value))
+                                && o.source
+                                    .as_deref()
+                                    .is_some_and(|s| s.eq_ignore_ascii_case(value))
                         })
                     };
                     let same = candidates()
@@ -174,10 +201,16 @@ fn csp_parity_with_google_csp_evaluator() {
                             if o.severity == severity {
                                 same_severity.0 += 1;
                             } else if verbose {
-                                println!("line {n}: {rule} {value}: reference {severity}, ours {}", o.severity);
+                                println!(
+                                    "line {n}: {rule} {value}: reference {severity}, ours {}",
+                                    o.severity
+                                );
                             }
                         }
-                        None if verbose => println!("line {n}: {rule} on {:?}: no finding names {value:?}", f.directive),
+                        None if verbose => println!(
+                            "line {n}: {rule} on {:?}: no finding names {value:?}",
+                            f.directive
+                        ),
                         None => {}
                     }
                 }
@@ -195,7 +228,10 @@ fn csp_parity_with_google_csp_evaluator() {
 
         let (allowed_missing, allowed_extra) = match listed.get(&n) {
             Some(d) => {
-                assert_eq!(d.policy, *line, "divergences.toml line {n}: policy text differs from the corpus");
+                assert_eq!(
+                    d.policy, *line,
+                    "divergences.toml line {n}: policy text differs from the corpus"
+                );
                 seen_lines.insert(n);
                 (
                     d.missing.iter().cloned().collect::<BTreeSet<_>>(),
@@ -208,7 +244,9 @@ fn csp_parity_with_google_csp_evaluator() {
             .findings
             .iter()
             .filter(|f| google_severity(f.severity).is_some())
-            .filter_map(|f| google_rule(&f.kind, f.directive.as_deref()).map(|r| key(r, f.directive.as_deref())))
+            .filter_map(|f| {
+                google_rule(&f.kind, f.directive.as_deref()).map(|r| key(r, f.directive.as_deref()))
+            })
             .filter(|k| allowed_missing.contains(k) && line_missing.contains(k))
             .count();
         if line_missing != allowed_missing || line_extra != allowed_extra {
@@ -220,11 +258,19 @@ fn csp_parity_with_google_csp_evaluator() {
     }
     for n in listed.keys() {
         if !seen_lines.contains(n) {
-            problems.push(format!("divergences.toml lists line {n}, which the corpus does not have"));
+            problems.push(format!(
+                "divergences.toml lists line {n}, which the corpus does not have"
+            ));
         }
     }
 
-    let pct = |a: usize, b: usize| if b == 0 { 100.0 } else { a as f64 * 100.0 / b as f64 };
+    let pct = |a: usize, b: usize| {
+        if b == 0 {
+            100.0
+        } else {
+            a as f64 * 100.0 / b as f64
+        }
+    };
     println!(
         "csp parity: {matched}/{total} reference findings matched ({:.1}%); {} of the rest in {} listed divergences ({:.1}% matched or listed)",
         pct(matched, total),
@@ -236,5 +282,14 @@ fn csp_parity_with_google_csp_evaluator() {
         "csp parity: {}/{} matched findings with a value name the same source; {}/{} of those have the DESIGN-mapped severity",
         with_source.0, with_source.1, same_severity.0, same_severity.1
     );
-    assert!(problems.is_empty(), "unlisted divergences:\n{}", problems.join("\n"));
+    if !using_default_anchor {
+        // Another corpus (tests/csp/differential.mjs): report, do not judge.
+        println!("{}", problems.join("\n"));
+        return;
+    }
+    assert!(
+        problems.is_empty(),
+        "unlisted divergences:\n{}",
+        problems.join("\n")
+    );
 }

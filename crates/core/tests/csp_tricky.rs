@@ -68,51 +68,56 @@ fn tricky_policies() {
         .expect("tricky.toml parses");
     let print = std::env::var_os("HEADWARDEN_TRICKY_PRINT").is_some();
     let mut failures = Vec::new();
-    assert!(corpus.case.len() >= 30, "the corpus has {} cases", corpus.case.len());
+    assert!(
+        corpus.case.len() >= 30,
+        "the corpus has {} cases",
+        corpus.case.len()
+    );
     for case in &corpus.case {
         let start = Instant::now();
-        let (ids, details, strict): (BTreeSet<String>, Vec<String>, bool) =
-            if let Some(response) = &case.response {
-                let parsed = headwarden_core::parse(response.as_bytes())
-                    .unwrap_or_else(|e| panic!("{}: {e}", case.name));
-                let report = headwarden_core::check(&parsed, &Default::default(), &Default::default());
-                let findings: Vec<_> = report
-                    .exchanges
-                    .iter()
-                    .flat_map(|e| e.findings.iter())
-                    .filter(|f| f.rule.starts_with("csp-"))
-                    .collect();
-                let strict = parsed.exchanges.iter().any(|e| {
-                    headwarden_core::csp::PolicyList::from_response(
-                        &e.response,
-                        e.response
-                            .body
-                            .as_deref()
-                            .map(headwarden_core::html::Document::scan)
-                            .as_ref(),
-                    )
-                    .has_strict_scripts()
-                });
-                (
-                    findings.iter().map(|f| f.rule.to_string()).collect(),
-                    findings.iter().map(|f| f.detail.clone()).collect(),
-                    strict,
+        let (ids, details, strict): (BTreeSet<String>, Vec<String>, bool) = if let Some(response) =
+            &case.response
+        {
+            let parsed = headwarden_core::parse(response.as_bytes())
+                .unwrap_or_else(|e| panic!("{}: {e}", case.name));
+            let report = headwarden_core::check(&parsed, &Default::default(), &Default::default());
+            let findings: Vec<_> = report
+                .exchanges
+                .iter()
+                .flat_map(|e| e.findings.iter())
+                .filter(|f| f.rule.starts_with("csp-"))
+                .collect();
+            let strict = parsed.exchanges.iter().any(|e| {
+                headwarden_core::csp::PolicyList::from_response(
+                    &e.response,
+                    e.response
+                        .body
+                        .as_deref()
+                        .map(headwarden_core::html::Document::scan)
+                        .as_ref(),
                 )
-            } else {
-                let text = match (&case.policy, &case.generate) {
-                    (Some(p), _) => p.clone(),
-                    (None, Some(g)) => generated(g),
-                    _ => panic!("{}: needs policy, response or generate", case.name),
-                };
-                let check = check_csp(&text);
-                let findings = check.findings();
-                let _ = check.view();
-                (
-                    findings.iter().map(|f| f.rule.to_string()).collect(),
-                    findings.iter().map(|f| f.detail.clone()).collect(),
-                    check.policies.has_strict_scripts(),
-                )
+                .has_strict_scripts()
+            });
+            (
+                findings.iter().map(|f| f.rule.to_string()).collect(),
+                findings.iter().map(|f| f.detail.clone()).collect(),
+                strict,
+            )
+        } else {
+            let text = match (&case.policy, &case.generate) {
+                (Some(p), _) => p.clone(),
+                (None, Some(g)) => generated(g),
+                _ => panic!("{}: needs policy, response or generate", case.name),
             };
+            let check = check_csp(&text);
+            let findings = check.findings();
+            let _ = check.view();
+            (
+                findings.iter().map(|f| f.rule.to_string()).collect(),
+                findings.iter().map(|f| f.detail.clone()).collect(),
+                check.policies.has_strict_scripts(),
+            )
+        };
         let elapsed = start.elapsed();
         if print {
             println!(
@@ -136,7 +141,10 @@ fn tricky_policies() {
         }
         for needle in &case.details {
             if !details.iter().any(|d| d.contains(needle.as_str())) {
-                failures.push(format!("{}: no detail contains {needle:?}: {details:#?}", case.name));
+                failures.push(format!(
+                    "{}: no detail contains {needle:?}: {details:#?}",
+                    case.name
+                ));
             }
         }
         // Generous bound for debug builds on a shared machine: the point is "linear",

@@ -26,7 +26,10 @@ fn fill(unit: &str, prefix: &str) -> String {
 fn one_megabyte_policies_of_every_shape() {
     let _alone = alone();
     let shapes = [
-        ("one directive, 70,000 hosts", fill(" https://a.example", "script-src")),
+        (
+            "one directive, 70,000 hosts",
+            fill(" https://a.example", "script-src"),
+        ),
         ("50,000 directives", fill("script-src 'self';", "")),
         ("50,000 distinct unknown directives", {
             let mut s = String::new();
@@ -38,15 +41,39 @@ fn one_megabyte_policies_of_every_shape() {
             s
         }),
         ("one 1 MB token", fill("a", "script-src ")),
-        ("100,000 nonces", fill(" 'nonce-abcdefgh'", "script-src 'strict-dynamic'")),
-        ("100,000 hashes", fill(" 'sha256-47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU='", "script-src")),
-        ("quotes and keywords", fill(" 'unsafe-inline' 'self' 'none' '", "default-src")),
+        (
+            "100,000 nonces",
+            fill(" 'nonce-abcdefgh'", "script-src 'strict-dynamic'"),
+        ),
+        (
+            "100,000 hashes",
+            fill(
+                " 'sha256-47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU='",
+                "script-src",
+            ),
+        ),
+        (
+            "quotes and keywords",
+            fill(" 'unsafe-inline' 'self' 'none' '", "default-src"),
+        ),
         ("50,000 comma-separated policies", fill("script-src *,", "")),
         ("semicolons only", fill(";", "")),
         ("spaces only", fill(" ", "")),
-        ("non-ASCII", fill(" https://ex\u{e4}mple.\u{1F600}/\u{FFFD}", "img-src")),
-        ("ports and paths", fill(" https://*.a.example:*/p/a/t/h?q#f", "connect-src")),
-        ("bypass hosts", fill(" https://www.google.com https://ajax.googleapis.com/ajax/libs/angularjs/", "script-src 'self'")),
+        (
+            "non-ASCII",
+            fill(" https://ex\u{e4}mple.\u{1F600}/\u{FFFD}", "img-src"),
+        ),
+        (
+            "ports and paths",
+            fill(" https://*.a.example:*/p/a/t/h?q#f", "connect-src"),
+        ),
+        (
+            "bypass hosts",
+            fill(
+                " https://www.google.com https://ajax.googleapis.com/ajax/libs/angularjs/",
+                "script-src 'self'",
+            ),
+        ),
     ];
     for (what, policy) in &shapes {
         let (findings, cost) = measure(|| {
@@ -68,10 +95,7 @@ fn a_one_megabyte_csp_header_in_a_paste_is_a_clear_error() {
     let input = format!("HTTP/1.1 200 OK\r\nContent-Security-Policy: {policy}\r\n\r\n");
     let (result, cost) = measure(|| parse(input.as_bytes()));
     let err = result.unwrap_err();
-    assert!(
-        matches!(err, InputError::LineTooLong { .. }),
-        "{err:?}"
-    );
+    assert!(matches!(err, InputError::LineTooLong { .. }), "{err:?}");
     assert!(err.to_string().starts_with("line 2: a header line is"));
     assert_bounded("1 MB CSP header", cost, input.len(), 2);
 }
@@ -94,7 +118,11 @@ fn the_largest_csp_headers_a_paste_may_hold() {
     input.push_str("\r\n");
     let (doc, cost) = measure(|| {
         let parsed = parse(input.as_bytes()).unwrap();
-        json::render(&check(&parsed, &Policy::default(), &CheckOptions::default()))
+        json::render(&check(
+            &parsed,
+            &Policy::default(),
+            &CheckOptions::default(),
+        ))
     });
     assert!(doc.contains("csp-unsafe-inline"));
     assert_bounded("200 CSP headers of 60 KB", cost, input.len(), 40);
@@ -111,7 +139,11 @@ fn meta_policies_in_a_large_body() {
     let input = format!("HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\n{body}");
     let (doc, cost) = measure(|| {
         let parsed = parse(input.as_bytes()).unwrap();
-        json::render(&check(&parsed, &Policy::default(), &CheckOptions::default()))
+        json::render(&check(
+            &parsed,
+            &Policy::default(),
+            &CheckOptions::default(),
+        ))
     });
     assert!(doc.contains("\"source\":\"meta\"") || doc.contains("\"meta\""));
     assert_bounded("2 MiB of <meta> CSPs", cost, input.len(), 60);

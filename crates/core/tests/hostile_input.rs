@@ -81,9 +81,8 @@ fn a_1_mb_header_line_fails_in_every_format() {
 fn a_hundred_thousand_headers_fail_in_every_format() {
     let _alone = alone();
     let n = 100_000;
-    let lines = |prefix: &str| -> String {
-        (0..n).map(|i| format!("{prefix}x-h{i}: v\n")).collect()
-    };
+    let lines =
+        |prefix: &str| -> String { (0..n).map(|i| format!("{prefix}x-h{i}: v\n")).collect() };
     let har_headers: Vec<String> = (0..n)
         .map(|i| format!("{{\"name\": \"x-h{i}\", \"value\": \"v\"}}"))
         .collect();
@@ -122,7 +121,8 @@ fn a_hundred_thousand_headers_fail_in_every_format() {
             "{what}: {err:?}"
         );
         assert!(
-            err.to_string().contains("more than 1000 header lines in one message"),
+            err.to_string()
+                .contains("more than 1000 header lines in one message"),
             "{what}: {err}"
         );
         assert_bounded(what, cost, input.len(), 4);
@@ -131,10 +131,14 @@ fn a_hundred_thousand_headers_fail_in_every_format() {
 
 /// A HAR entry like a browser writes one, with a dozen headers each way and cookies.
 fn har_entry(i: usize) -> String {
-    let header = |name: &str, value: &str| format!("{{\"name\": \"{name}\", \"value\": \"{value}\"}}");
+    let header =
+        |name: &str, value: &str| format!("{{\"name\": \"{name}\", \"value\": \"{value}\"}}");
     let request_headers = [
         header("Host", "shop.example"),
-        header("User-Agent", "Mozilla/5.0 (X11; Linux x86_64) Gecko/20100101 Firefox/140.0"),
+        header(
+            "User-Agent",
+            "Mozilla/5.0 (X11; Linux x86_64) Gecko/20100101 Firefox/140.0",
+        ),
         header("Accept", "text/html,application/xhtml+xml"),
         header("Cookie", &format!("session=s{i}; theme=dark")),
     ];
@@ -143,7 +147,10 @@ fn har_entry(i: usize) -> String {
         header("Content-Type", "text/html; charset=utf-8"),
         header("Set-Cookie", &format!("sid={i}; Path=/; HttpOnly")),
         header("Strict-Transport-Security", "max-age=63072000"),
-        header("Content-Security-Policy", "default-src 'self'; script-src 'self' https://cdn.example"),
+        header(
+            "Content-Security-Policy",
+            "default-src 'self'; script-src 'self' https://cdn.example",
+        ),
         header("X-Frame-Options", "DENY"),
         header("Cache-Control", "no-store"),
     ];
@@ -195,7 +202,12 @@ fn rendering_the_report_of_a_large_har_is_linear() {
     for (name, render, factor) in renderers {
         let (doc, cost) = measure(|| render(&report));
         assert!(!doc.is_empty());
-        assert_bounded(&format!("report of 1,000 exchanges as {name}"), cost, doc.len(), factor);
+        assert_bounded(
+            &format!("report of 1,000 exchanges as {name}"),
+            cost,
+            doc.len(),
+            factor,
+        );
     }
 }
 
@@ -213,12 +225,20 @@ fn a_har_nested_10_000_deep_fails_without_recursing() {
     for input in [deep("[", "]"), deep("{\"a\":", "}"), "[".repeat(10_000)] {
         let (result, cost) = measure(|| checked(input.as_bytes()));
         let err = result.unwrap_err();
-        assert!(matches!(err, InputError::TooDeep { limit: 64, .. }), "{err:?}");
-        assert!(err.to_string().contains("JSON nested deeper than 64 levels"));
+        assert!(
+            matches!(err, InputError::TooDeep { limit: 64, .. }),
+            "{err:?}"
+        );
+        assert!(err
+            .to_string()
+            .contains("JSON nested deeper than 64 levels"));
         assert_bounded("HAR nested 10,000 deep", cost, input.len(), 2);
         for format in [InputFormat::Har, InputFormat::Json] {
             let err = parse_as(input.as_bytes(), Some(format)).unwrap_err();
-            assert!(matches!(err, InputError::TooDeep { .. }), "{format}: {err:?}");
+            assert!(
+                matches!(err, InputError::TooDeep { .. }),
+                "{format}: {err:?}"
+            );
         }
     }
 }
@@ -243,7 +263,9 @@ fn ten_thousand_cookies() {
     // 10,000 Set-Cookie lines in one response: past the header limit, a clear error.
     let mut raw = String::from("HTTP/1.1 200 OK\r\n");
     for i in 0..10_000 {
-        raw.push_str(&format!("Set-Cookie: c{i}=v{i}; Path=/; Secure; HttpOnly\r\n"));
+        raw.push_str(&format!(
+            "Set-Cookie: c{i}=v{i}; Path=/; Secure; HttpOnly\r\n"
+        ));
     }
     raw.push_str("\r\n");
     let (result, cost) = measure(|| checked(raw.as_bytes()));
@@ -266,12 +288,17 @@ fn ten_thousand_cookies() {
 
     // 10,000 cookies in one request `Cookie` header that fits the line limit, and the
     // most Set-Cookie lines a response may have: a report, in bounded time.
-    let pairs: Vec<String> = (0..10_000).map(|i| format!("{}=1", short_name(i))).collect();
+    let pairs: Vec<String> = (0..10_000)
+        .map(|i| format!("{}=1", short_name(i)))
+        .collect();
     let cookie_line = format!("Cookie: {}", pairs.join(";"));
     assert!(cookie_line.len() <= headwarden_core::limits::MAX_HEADER_LINE_BYTES);
-    let mut both = format!("GET / HTTP/1.1\r\nHost: a.example\r\n{cookie_line}\r\n\r\nHTTP/1.1 200 OK\r\n");
+    let mut both =
+        format!("GET / HTTP/1.1\r\nHost: a.example\r\n{cookie_line}\r\n\r\nHTTP/1.1 200 OK\r\n");
     for i in 0..999 {
-        both.push_str(&format!("Set-Cookie: session{i}=eyJ1IjoxfQ.awQ8IQ.eikxmOYh5FZb_EkCxiJMuG_qNfE{i}; Path=/\r\n"));
+        both.push_str(&format!(
+            "Set-Cookie: session{i}=eyJ1IjoxfQ.awQ8IQ.eikxmOYh5FZb_EkCxiJMuG_qNfE{i}; Path=/\r\n"
+        ));
     }
     both.push_str("\r\n");
     let (result, cost) = measure(|| checked(both.as_bytes()));
@@ -279,7 +306,12 @@ fn ten_thousand_cookies() {
     assert!(doc.contains("cookie-missing-secure"));
     // Each Set-Cookie line gets a few findings with their detail and evidence (at most
     // 300 characters each): the report, not the parse, is most of this.
-    assert_bounded("10,000 request cookies + 999 Set-Cookie", cost, both.len(), 80);
+    assert_bounded(
+        "10,000 request cookies + 999 Set-Cookie",
+        cost,
+        both.len(),
+        80,
+    );
 }
 
 #[test]
@@ -339,7 +371,9 @@ fn invalid_utf8_everywhere() {
     assert!(parse_as(&json, Some(InputFormat::Json)).is_err());
 
     // Only invalid bytes: refused as binary or unrecognised, never a panic.
-    let noise: Vec<u8> = (0..100_000u32).map(|i| (i.wrapping_mul(2_654_435_761) >> 24) as u8 | 0x80).collect();
+    let noise: Vec<u8> = (0..100_000u32)
+        .map(|i| (i.wrapping_mul(2_654_435_761) >> 24) as u8 | 0x80)
+        .collect();
     let (result, cost) = measure(|| checked(&noise));
     assert!(result.is_err());
     assert_bounded("100 KB of non-UTF-8 bytes", cost, noise.len(), 4);

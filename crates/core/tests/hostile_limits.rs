@@ -11,9 +11,11 @@ use headwarden_core::cookies::{
 };
 use headwarden_core::csp::parse::MAX_POLICY_BYTES as MAX_CSP_BYTES;
 use headwarden_core::csp::{check_csp, PolicyIssue};
+use headwarden_core::flask::secrets::flask_sign;
 use headwarden_core::flask::session::{MAX_COOKIE_CHARS, MAX_SESSION_JSON_BYTES};
 use headwarden_core::flask::view::MAX_SESSION_COOKIES;
 use headwarden_core::html::{Document, MAX_TAGS};
+use headwarden_core::limits::MAX_AUDITED_COOKIE_BYTES;
 use headwarden_core::policy::load::MAX_POLICY_BYTES;
 use headwarden_core::report::MAX_EVIDENCE_CHARS;
 use headwarden_core::{check, decode_flask_session, parse, CheckOptions, Policy, SessionError};
@@ -49,7 +51,11 @@ fn csp_policy_length() {
         .into_iter()
         .find(|f| f.rule == "csp-parse-error")
         .expect("a cut policy is reported");
-    assert!(finding.detail.contains("only the start was checked"), "{}", finding.detail);
+    assert!(
+        finding.detail.contains("only the start was checked"),
+        "{}",
+        finding.detail
+    );
     assert_bounded("CSP past its length limit", cost, text.len(), 3);
 }
 
@@ -62,13 +68,17 @@ fn cookie_name_value_size() {
     let _alone = alone();
     let of_size = |n: usize| format!("id={}", "v".repeat(n - 2));
     let too_large = |p: &[CookieProblem]| p.iter().any(|p| matches!(p, CookieProblem::TooLarge(_)));
-    assert!(!too_large(&set_cookie_problems(&of_size(MAX_NAME_VALUE_BYTES - 1))));
-    assert!(!too_large(&set_cookie_problems(&of_size(MAX_NAME_VALUE_BYTES))));
+    assert!(!too_large(&set_cookie_problems(&of_size(
+        MAX_NAME_VALUE_BYTES - 1
+    ))));
+    assert!(!too_large(&set_cookie_problems(&of_size(
+        MAX_NAME_VALUE_BYTES
+    ))));
     let problems = set_cookie_problems(&of_size(MAX_NAME_VALUE_BYTES + 1));
     assert!(problems.contains(&CookieProblem::TooLarge(MAX_NAME_VALUE_BYTES + 1)));
-    assert!(problems
-        .iter()
-        .any(|p| p.to_string().contains("browsers ignore cookies over 4096 bytes")));
+    assert!(problems.iter().any(|p| p
+        .to_string()
+        .contains("browsers ignore cookies over 4096 bytes")));
 }
 
 #[test]
@@ -86,7 +96,10 @@ fn cookie_attribute_value_size() {
     }
     let c = cookies::parse(&with_path(MAX_ATTRIBUTE_VALUE_BYTES + 1));
     assert!(too_long(&c.problems));
-    assert_eq!(c.path, None, "an over-long attribute is ignored, as browsers do");
+    assert_eq!(
+        c.path, None,
+        "an over-long attribute is ignored, as browsers do"
+    );
 }
 
 #[test]
@@ -130,7 +143,9 @@ fn cookie_problem_count() {
         assert_eq!(cookies::parse(&with_unknown(n)).problems.len(), n);
     }
     assert_eq!(
-        cookies::parse(&with_unknown(MAX_PROBLEMS + 1)).problems.len(),
+        cookies::parse(&with_unknown(MAX_PROBLEMS + 1))
+            .problems
+            .len(),
         MAX_PROBLEMS
     );
     assert_eq!(
@@ -246,7 +261,10 @@ fn policy_text_size() {
             .contains("the policy is 1048577 bytes; the limit is 1048576 bytes"),
         "{err}"
     );
-    let json = format!("{{\"preset\": \"balanced\", \"x\": \"{}\"}}", "y".repeat(MAX_POLICY_BYTES));
+    let json = format!(
+        "{{\"preset\": \"balanced\", \"x\": \"{}\"}}",
+        "y".repeat(MAX_POLICY_BYTES)
+    );
     assert!(Policy::from_json_str(&json)
         .unwrap_err()
         .to_string()
@@ -262,9 +280,18 @@ fn policy_text_size() {
 fn html_tags_scanned() {
     let _alone = alone();
     let of_tags = |n: usize| "<p>".repeat(n);
-    assert_eq!(Document::scan(of_tags(MAX_TAGS - 1).as_bytes()).tags.len(), MAX_TAGS - 1);
-    assert_eq!(Document::scan(of_tags(MAX_TAGS).as_bytes()).tags.len(), MAX_TAGS);
-    assert_eq!(Document::scan(of_tags(MAX_TAGS + 1).as_bytes()).tags.len(), MAX_TAGS);
+    assert_eq!(
+        Document::scan(of_tags(MAX_TAGS - 1).as_bytes()).tags.len(),
+        MAX_TAGS - 1
+    );
+    assert_eq!(
+        Document::scan(of_tags(MAX_TAGS).as_bytes()).tags.len(),
+        MAX_TAGS
+    );
+    assert_eq!(
+        Document::scan(of_tags(MAX_TAGS + 1).as_bytes()).tags.len(),
+        MAX_TAGS
+    );
     let body = of_tags(700_000);
     let (doc, cost) = measure(|| Document::scan(body.as_bytes()));
     assert_eq!(doc.tags.len(), MAX_TAGS);
@@ -275,7 +302,12 @@ fn html_tags_scanned() {
 fn evidence_length() {
     let _alone = alone();
     // A finding quoting a header shows at most MAX_EVIDENCE_CHARS of it.
-    let server = |n: usize| format!("HTTP/1.1 200 OK\r\nServer: Apache/2.4.1 {}\r\n\r\n", "x".repeat(n - 15));
+    let server = |n: usize| {
+        format!(
+            "HTTP/1.1 200 OK\r\nServer: Apache/2.4.1 {}\r\n\r\n",
+            "x".repeat(n - 15)
+        )
+    };
     let quoted = |n: usize| {
         let parsed = parse(server(n).as_bytes()).unwrap();
         let report = check(&parsed, &Policy::default(), &CheckOptions::default());
@@ -293,4 +325,51 @@ fn evidence_length() {
     assert_eq!(quoted(MAX_EVIDENCE_CHARS), MAX_EVIDENCE_CHARS);
     assert!(quoted(MAX_EVIDENCE_CHARS + 1) <= MAX_EVIDENCE_CHARS);
     assert!(quoted(60_000) <= MAX_EVIDENCE_CHARS);
+}
+
+/// A Flask session cookie signed with `dev` (a built-in weak secret), `n` bytes long.
+fn weak_session_of_len(n: usize) -> String {
+    // payload.timestamp.signature; the signature is 27 characters. A base64 text cannot be
+    // 1 more than a multiple of 4 long, so the timestamp takes 6 or 7 characters.
+    let ts = if (n - 35) % 4 == 1 {
+        "awQ8IQA"
+    } else {
+        "awQ8IQ"
+    };
+    let payload_len = n - 2 - ts.len() - 27;
+    let json_len = payload_len * 3 / 4;
+    let json = format!("{{\"u\":\"{}\"}}", "x".repeat(json_len - 8));
+    let payload = URL_SAFE_NO_PAD.encode(json);
+    assert_eq!(payload.len(), payload_len);
+    let message = format!("{payload}.{ts}");
+    let cookie = format!("{message}.{}", flask_sign(b"dev", message.as_bytes()));
+    assert_eq!(cookie.len(), n);
+    cookie
+}
+
+#[test]
+fn audited_cookie_length() {
+    let _alone = alone();
+    let audit = |n: usize| {
+        let input = format!(
+            "HTTP/1.1 200 OK\r\nSet-Cookie: session={}; Secure; HttpOnly\r\n\r\n",
+            weak_session_of_len(n)
+        );
+        let parsed = parse(input.as_bytes()).unwrap();
+        let report = check(&parsed, &Policy::default(), &CheckOptions::default());
+        let session = report.exchanges[0].sessions[0].clone();
+        let weak = report.exchanges[0]
+            .findings
+            .iter()
+            .any(|f| f.rule == "flask-session-weak-secret");
+        (session.audited, session.secret, weak)
+    };
+    for n in [MAX_AUDITED_COOKIE_BYTES - 1, MAX_AUDITED_COOKIE_BYTES] {
+        assert_eq!(audit(n), (Some(true), Some("dev".to_string()), true), "{n}");
+    }
+    let (audited, secret, weak) = audit(MAX_AUDITED_COOKIE_BYTES + 1);
+    assert_eq!((audited, secret, weak), (Some(false), None, false));
+    // The explicit audit has no such bound.
+    let long = weak_session_of_len(MAX_AUDITED_COOKIE_BYTES * 4);
+    assert!(headwarden_core::audit_secret(&long, [&b"dev"[..]].into_iter()).is_some());
 }

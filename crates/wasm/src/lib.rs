@@ -280,7 +280,10 @@ fn cookie_arg(text: &str) -> (Option<&str>, &str) {
     let text = text.trim();
     let (is_set_cookie, text) = strip_header_name(text);
     let mut first = None;
-    for pair in text.split(';').take(if is_set_cookie { 1 } else { usize::MAX }) {
+    for pair in text
+        .split(';')
+        .take(if is_set_cookie { 1 } else { usize::MAX })
+    {
         let pair = pair.trim();
         if pair.is_empty() {
             continue;
@@ -339,7 +342,10 @@ pub fn decode_session(cookie: &str) -> Result<String, JsValue> {
     if cookie.len() > MAX_COOKIE_ARG {
         return Err(error(
             "INPUT_TOO_LARGE",
-            format!("the cookie is {} bytes; the limit is {MAX_COOKIE_ARG} bytes", cookie.len()),
+            format!(
+                "the cookie is {} bytes; the limit is {MAX_COOKIE_ARG} bytes",
+                cookie.len()
+            ),
         ));
     }
     let (name, value) = cookie_arg(cookie);
@@ -356,7 +362,9 @@ pub fn decode_session(cookie: &str) -> Result<String, JsValue> {
             .unwrap_or_default();
         return Err(error(
             "SESSION_INVALID",
-            format!("not a Flask session, Flask-Login remember token or express-session value{reason}"),
+            format!(
+                "not a Flask session, Flask-Login remember token or express-session value{reason}"
+            ),
         ));
     };
     if let Some(Err(e)) = &session.decoded {
@@ -391,7 +399,10 @@ impl Auditor {
         if cookie.len() > MAX_COOKIE_ARG {
             return Err(error(
                 "INPUT_TOO_LARGE",
-                format!("the cookie is {} bytes; the limit is {MAX_COOKIE_ARG} bytes", cookie.len()),
+                format!(
+                    "the cookie is {} bytes; the limit is {MAX_COOKIE_ARG} bytes",
+                    cookie.len()
+                ),
             ));
         }
         let (_, value) = cookie_arg(cookie);
@@ -470,12 +481,7 @@ fn headers_from(flat: &[String]) -> Headers {
 }
 
 fn headers_to_json(headers: &Headers) -> Value {
-    Value::Array(
-        headers
-            .iter()
-            .map(|h| json!([h.name, h.value]))
-            .collect(),
-    )
+    Value::Array(headers.iter().map(|h| json!([h.name, h.value])).collect())
 }
 
 fn scripts_str(which: Option<NonceScripts>) -> Value {

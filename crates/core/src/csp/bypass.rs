@@ -32,7 +32,11 @@ impl Hasher for Fnv {
     }
 
     fn write(&mut self, bytes: &[u8]) {
-        let mut h = if self.0 == 0 { 0xcbf2_9ce4_8422_2325 } else { self.0 };
+        let mut h = if self.0 == 0 {
+            0xcbf2_9ce4_8422_2325
+        } else {
+            self.0
+        };
         for b in bytes {
             h ^= u64::from(*b);
             h = h.wrapping_mul(0x0100_0000_01b3);
@@ -78,7 +82,10 @@ impl BypassList {
             list.entries.push(Entry { host, path });
             list.by_host.entry(host).or_default().push(index);
             for (i, _) in host.match_indices('.') {
-                list.by_parent.entry(&host[i + 1..]).or_default().push(index);
+                list.by_parent
+                    .entry(&host[i + 1..])
+                    .or_default()
+                    .push(index);
             }
         }
         list
@@ -216,8 +223,14 @@ mod tests {
         let e = HostPattern::Exact;
         let w = HostPattern::Wildcard;
         let hit = |h, p| script_bypass(h, p, false);
-        assert_eq!(hit(e("www.google.com"), None).unwrap().host(), Some("www.google.com"));
-        assert_eq!(hit(e("WWW.Google.COM"), None).unwrap().jsonp, Some("www.google.com"));
+        assert_eq!(
+            hit(e("www.google.com"), None).unwrap().host(),
+            Some("www.google.com")
+        );
+        assert_eq!(
+            hit(e("WWW.Google.COM"), None).unwrap().jsonp,
+            Some("www.google.com")
+        );
         assert_eq!(hit(e("google.com"), None), None);
         assert!(hit(w("google.com"), None).is_some());
         assert!(hit(e("www.google.com"), Some("/tools/feedback/")).is_some());
@@ -225,8 +238,15 @@ mod tests {
         assert_eq!(hit(e("www.google.com"), Some("/tools/feedback")), None);
         assert_eq!(hit(HostPattern::Any, None), None);
         // AngularJS on cdnjs only under its path.
-        assert!(hit(e("cdnjs.cloudflare.com"), Some("/ajax/libs/angular.js/1.2.16/angular.min.js")).is_some());
-        assert_eq!(hit(e("cdnjs.cloudflare.com"), Some("/ajax/libs/jquery/")), None);
+        assert!(hit(
+            e("cdnjs.cloudflare.com"),
+            Some("/ajax/libs/angular.js/1.2.16/angular.min.js")
+        )
+        .is_some());
+        assert_eq!(
+            hit(e("cdnjs.cloudflare.com"), Some("/ajax/libs/jquery/")),
+            None
+        );
     }
 
     #[test]
@@ -247,7 +267,10 @@ mod tests {
 
     #[test]
     fn flash() {
-        assert_eq!(flash_bypass(HostPattern::Exact("vk.com"), None), Some("vk.com"));
+        assert_eq!(
+            flash_bypass(HostPattern::Exact("vk.com"), None),
+            Some("vk.com")
+        );
         assert_eq!(flash_bypass(HostPattern::Exact("api.vk.com"), None), None);
     }
 }

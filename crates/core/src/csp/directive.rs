@@ -482,7 +482,10 @@ mod tests {
             D::ScriptSrcElem.fallback(),
             &[D::ScriptSrcElem, D::ScriptSrc, D::DefaultSrc]
         );
-        assert_eq!(D::FrameSrc.fallback(), &[D::FrameSrc, D::ChildSrc, D::DefaultSrc]);
+        assert_eq!(
+            D::FrameSrc.fallback(),
+            &[D::FrameSrc, D::ChildSrc, D::DefaultSrc]
+        );
         assert!(D::BaseUri.fallback().is_empty());
         assert!(D::FrameAncestors.fallback().is_empty());
     }

@@ -5,7 +5,7 @@
 //! enforced policy, CSP3 §8.1).
 
 use super::directive::DirectiveId;
-use super::parse::{Directive, DirectiveState, ListFlags, Policy, Value, ValueKind};
+use super::parse::{Directive, DirectiveState, ListFlags, Policy, Span, Value, ValueKind};
 use super::source::{HostPattern, Keyword, SourceExpression};
 use super::PolicyList;
 
@@ -173,7 +173,10 @@ impl<'p> DirectiveRef<'p> {
         if expr.is_keyword(Keyword::UnsafeInline) && f.has(ListFlags::NONCE | ListFlags::HASH) {
             return Some(Ignored::NonceOrHash);
         }
-        if expr.is_keyword(Keyword::StrictDynamic) && !script_like && target != DirectiveId::DefaultSrc {
+        if expr.is_keyword(Keyword::StrictDynamic)
+            && !script_like
+            && target != DirectiveId::DefaultSrc
+        {
             return Some(Ignored::NotForThisDirective);
         }
         None
@@ -187,6 +190,27 @@ impl<'p> DirectiveRef<'p> {
         let this = *self;
         self.sources()
             .filter(move |(_, e)| this.ignored(target, e).is_none())
+    }
+
+    /// The effective sources of `target` that `keep` selects, testing the stored form
+    /// first so that other sources cost no conversion.
+    pub fn effective_sources_matching(
+        &self,
+        target: DirectiveId,
+        keep: impl Fn(&SourceExpression<Span>) -> bool + 'p,
+    ) -> impl Iterator<Item = (ValueRef<'p>, SourceExpression<&'p str>)> + 'p {
+        let this = *self;
+        self.values().filter_map(move |v| {
+            let value = v.value();
+            let ValueKind::Source(stored) = &value.kind else {
+                return None;
+            };
+            if value.duplicate || !keep(stored) {
+                return None;
+            }
+            let e = this.policy.expr(*stored);
+            this.ignored(target, &e).is_none().then_some((v, e))
+        })
     }
 
     /// Whether this directive, governing `target`, lets `what` through (approximately:
@@ -214,7 +238,11 @@ pub enum Allowance<'a> {
 fn covers(mine: &SourceExpression<&str>, theirs: &SourceExpression<&str>) -> bool {
     use SourceExpression as S;
     let is_network = |scheme: Option<&str>| {
-        scheme.is_none_or(|s| ["http", "https", "ws", "wss"].iter().any(|n| n.eq_ignore_ascii_case(s)))
+        scheme.is_none_or(|s| {
+            ["http", "https", "ws", "wss"]
+                .iter()
+                .any(|n| n.eq_ignore_ascii_case(s))
+        })
     };
     match (mine, theirs) {
         (S::Keyword(a), S::Keyword(b)) => a == b,
@@ -260,7 +288,10 @@ fn host_covers(mine: HostPattern<&str>, theirs: HostPattern<&str>) -> bool {
 impl Policy {
     /// The active directive `id`.
     pub fn get(&self, id: DirectiveId) -> Option<DirectiveRef<'_>> {
-        self.index_of(id).map(|index| DirectiveRef { policy: self, index })
+        self.index_of(id).map(|index| DirectiveRef {
+            policy: self,
+            index,
+        })
     }
 
     /// The directive that governs `target`: the first present of its fallback list
@@ -275,7 +306,10 @@ impl Policy {
 
     /// Every directive token, in order (inactive ones included).
     pub fn all_directives(&self) -> impl Iterator<Item = DirectiveRef<'_>> {
-        (0..self.directives.len()).map(move |index| DirectiveRef { policy: self, index })
+        (0..self.directives.len()).map(move |index| DirectiveRef {
+            policy: self,
+            index,
+        })
     }
 
     /// The active directives.
@@ -346,7 +380,8 @@ impl PolicyList {
             i != me
                 && p.disposition == disposition
                 && !p.is_empty()
-                && p.effective(target).is_some_and(|d| !d.permits(target, what))
+                && p.effective(target)
+                    .is_some_and(|d| !d.permits(target, what))
         })
     }
 }
@@ -357,15 +392,29 @@ mod tests {
     use crate::csp::{Disposition, PolicySource};
 
     fn policy(text: &str) -> Policy {
-        crate::csp::parse::parse_serialized_csp(text, PolicySource::Header, Disposition::Enforce, "csp")
+        crate::csp::parse::parse_serialized_csp(
+            text,
+            PolicySource::Header,
+            Disposition::Enforce,
+            "csp",
+        )
     }
 
     #[test]
     fn fallback_picks_the_most_specific_present_directive() {
         let p = policy("default-src 'none'; script-src 'self'; child-src https://a");
-        assert_eq!(p.effective(DirectiveId::ScriptSrcElem).unwrap().name(), "script-src");
-        assert_eq!(p.effective(DirectiveId::WorkerSrc).unwrap().name(), "child-src");
-        assert_eq!(p.effective(DirectiveId::ImgSrc).unwrap().name(), "default-src");
+        assert_eq!(
+            p.effective(DirectiveId::ScriptSrcElem).unwrap().name(),
+            "script-src"
+        );
+        assert_eq!(
+            p.effective(DirectiveId::WorkerSrc).unwrap().name(),
+            "child-src"
+        );
+        assert_eq!(
+            p.effective(DirectiveId::ImgSrc).unwrap().name(),
+            "default-src"
+        );
         assert!(p.effective(DirectiveId::FrameAncestors).is_none());
         assert!(p.effective(DirectiveId::BaseUri).is_none());
     }

@@ -208,7 +208,11 @@ impl CspFinding {
                 )),
             });
         }
-        let fix = match (self.fix, self.policy.or_else(|| list.enforced_indexed().next().map(|(i, _)| i))) {
+        let fix = match (
+            self.fix,
+            self.policy
+                .or_else(|| list.enforced_indexed().next().map(|(i, _)| i)),
+        ) {
             (Fix::StrictPolicy, Some(i)) => fixes.strict(list, i),
             (Fix::Append(directive), Some(i)) => list.policies.get(i).map(|p| {
                 let text = p.text.trim().trim_end_matches(';').trim_end();
@@ -263,10 +267,18 @@ pub fn is_allowlist_based(policy: &Policy) -> bool {
 /// `'unsafe-inline'` kept only as fallbacks that modern browsers ignore), `object-src`
 /// becomes `'none'`, `base-uri` is added, and the other directives are kept.
 pub fn strict_rewrite(policy: &Policy) -> String {
-    let script = ["'nonce-{RANDOM}'", "'strict-dynamic'", "https:", "'unsafe-inline'"];
+    let script = [
+        "'nonce-{RANDOM}'",
+        "'strict-dynamic'",
+        "https:",
+        "'unsafe-inline'",
+    ];
     let base_uri = policy
         .get(DirectiveId::BaseUri)
-        .filter(|d| !d.flags().has(ListFlags::WILDCARD | ListFlags::SCHEME | ListFlags::HOST))
+        .filter(|d| {
+            !d.flags()
+                .has(ListFlags::WILDCARD | ListFlags::SCHEME | ListFlags::HOST)
+        })
         .map(|d| d.sources().map(|(v, _)| v.text()).collect::<Vec<_>>())
         .filter(|v| !v.is_empty())
         .unwrap_or_else(|| vec!["'self'"]);
@@ -290,7 +302,10 @@ pub fn strict_rewrite(policy: &Policy) -> String {
         }
         let mut values: Vec<&str> = d
             .values()
-            .filter(|v| !v.value().duplicate && !matches!(v.value().kind, super::parse::ValueKind::Invalid(_)))
+            .filter(|v| {
+                !v.value().duplicate
+                    && !matches!(v.value().kind, super::parse::ValueKind::Invalid(_))
+            })
             .map(|v| v.text())
             .take(MAX_REWRITE_VALUES + 1)
             .collect();
@@ -412,7 +427,10 @@ mod tests {
     fn check_csp_renders_findings_with_directive_source_and_evidence() {
         let check = check_csp("script-src 'self' 'unsafe-inline' https://www.google.com");
         let findings = check.findings();
-        let inline = findings.iter().find(|f| f.rule == "csp-unsafe-inline").unwrap();
+        let inline = findings
+            .iter()
+            .find(|f| f.rule == "csp-unsafe-inline")
+            .unwrap();
         assert_eq!(inline.directive.as_deref(), Some("script-src"));
         assert_eq!(inline.source.as_deref(), Some("'unsafe-inline'"));
         assert!(matches!(inline.evidence, Some(Evidence::Header { .. })));
@@ -423,7 +441,10 @@ mod tests {
         assert_eq!(bypass.source.as_deref(), Some("https://www.google.com"));
         let fix = bypass.fix.as_deref().unwrap();
         assert!(fix.contains("script-src 'nonce-{RANDOM}' 'strict-dynamic' https: 'unsafe-inline'; object-src 'none'; base-uri 'self'"), "{fix}");
-        assert!(fix.contains("content_security_policy_nonce_in=['script-src']"), "{fix}");
+        assert!(
+            fix.contains("content_security_policy_nonce_in=['script-src']"),
+            "{fix}"
+        );
         assert!(fix.contains("csp_nonce()"), "{fix}");
     }
 

@@ -26,7 +26,9 @@ pub use directive::{DirectiveId, DirectiveKind};
 pub use effective::{Allowance, DirectiveRef, Ignored, InlineKind, ValueRef};
 pub use evaluate::{check_csp, CspCheck, CspFinding, CspReport};
 pub use parse::{DeliveredPolicy, DeliveryIssue, Policy, PolicyIssue, Span, ValueError};
-pub use source::{HashAlgorithm, HostPattern, HostSource, Keyword, Port, SourceError, SourceExpression};
+pub use source::{
+    HashAlgorithm, HostPattern, HostSource, Keyword, Port, SourceError, SourceExpression,
+};
 pub use view::PolicyView;
 
 use crate::exchange::Response;
@@ -163,31 +165,136 @@ const fn g(
 /// `anchors/csp/CHECKS.md`); the parity test and the docs read it. `IGNORED` notes have
 /// no entry: they are not findings.
 pub static GOOGLE_CHECK_MAP: &[GoogleCheck] = &[
-    g("SCRIPT_UNSAFE_INLINE", None, "checkScriptUnsafeInline", "csp-unsafe-inline"),
-    g("SCRIPT_UNSAFE_HASHES", None, "checkScriptUnsafeInline", "csp-unsafe-inline"),
-    g("SCRIPT_UNSAFE_EVAL", None, "checkScriptUnsafeEval", "csp-unsafe-eval"),
-    g("PLAIN_URL_SCHEMES", None, "checkPlainUrlSchemes", "csp-plain-scheme"),
-    g("PLAIN_WILDCARD", None, "checkWildcards", "csp-wildcard-source"),
-    g("MISSING_DIRECTIVES", Some("object-src"), "checkMissingDirectives", "csp-missing-object-src"),
-    g("MISSING_DIRECTIVES", Some("script-src"), "checkMissingDirectives", "csp-missing-script-src"),
-    g("MISSING_DIRECTIVES", Some("base-uri"), "checkMissingDirectives", "csp-missing-base-uri"),
-    g("SCRIPT_ALLOWLIST_BYPASS", None, "checkScriptAllowlistBypass", "csp-allowlist-bypass"),
-    g("OBJECT_ALLOWLIST_BYPASS", None, "checkFlashObjectAllowlistBypass", "csp-allowlist-bypass"),
+    g(
+        "SCRIPT_UNSAFE_INLINE",
+        None,
+        "checkScriptUnsafeInline",
+        "csp-unsafe-inline",
+    ),
+    g(
+        "SCRIPT_UNSAFE_HASHES",
+        None,
+        "checkScriptUnsafeInline",
+        "csp-unsafe-inline",
+    ),
+    g(
+        "SCRIPT_UNSAFE_EVAL",
+        None,
+        "checkScriptUnsafeEval",
+        "csp-unsafe-eval",
+    ),
+    g(
+        "PLAIN_URL_SCHEMES",
+        None,
+        "checkPlainUrlSchemes",
+        "csp-plain-scheme",
+    ),
+    g(
+        "PLAIN_WILDCARD",
+        None,
+        "checkWildcards",
+        "csp-wildcard-source",
+    ),
+    g(
+        "MISSING_DIRECTIVES",
+        Some("object-src"),
+        "checkMissingDirectives",
+        "csp-missing-object-src",
+    ),
+    g(
+        "MISSING_DIRECTIVES",
+        Some("script-src"),
+        "checkMissingDirectives",
+        "csp-missing-script-src",
+    ),
+    g(
+        "MISSING_DIRECTIVES",
+        Some("base-uri"),
+        "checkMissingDirectives",
+        "csp-missing-base-uri",
+    ),
+    g(
+        "SCRIPT_ALLOWLIST_BYPASS",
+        None,
+        "checkScriptAllowlistBypass",
+        "csp-allowlist-bypass",
+    ),
+    g(
+        "OBJECT_ALLOWLIST_BYPASS",
+        None,
+        "checkFlashObjectAllowlistBypass",
+        "csp-allowlist-bypass",
+    ),
     g("IP_SOURCE", None, "checkIpSource", "csp-ip-source"),
     g("NONCE_LENGTH", None, "checkNonceLength", "csp-nonce-weak"),
     g("NONCE_CHARSET", None, "checkNonceLength", "csp-nonce-weak"),
     g("SRC_HTTP", None, "checkSrcHttp", "csp-insecure-scheme"),
-    g("DEPRECATED_DIRECTIVE", None, "checkDeprecatedDirective", "csp-deprecated-directive"),
-    g("UNKNOWN_DIRECTIVE", None, "checkUnknownDirective", "csp-unknown-directive"),
-    g("MISSING_SEMICOLON", None, "checkMissingSemicolon", "csp-parse-error"),
-    g("INVALID_KEYWORD", None, "checkInvalidKeyword", "csp-invalid-keyword"),
-    g("STRICT_DYNAMIC", None, "checkStrictDynamic", "csp-strict-dynamic-misuse"),
-    g("STRICT_DYNAMIC_NOT_STANDALONE", None, "checkStrictDynamicNotStandalone", "csp-strict-dynamic-misuse"),
-    g("UNSAFE_INLINE_FALLBACK", None, "checkUnsafeInlineFallback", "csp-unsafe-inline-fallback"),
-    g("ALLOWLIST_FALLBACK", None, "checkAllowlistFallback", "csp-allowlist-fallback"),
-    g("REQUIRE_TRUSTED_TYPES_FOR_SCRIPTS", None, "checkRequiresTrustedTypesForScripts", "csp-trusted-types-missing"),
-    g("REPORTING_DESTINATION_MISSING", None, "checkHasConfiguredReporting", "csp-reporting-missing"),
-    g("REPORT_TO_ONLY", None, "checkHasConfiguredReporting", "csp-reporting-missing"),
+    g(
+        "DEPRECATED_DIRECTIVE",
+        None,
+        "checkDeprecatedDirective",
+        "csp-deprecated-directive",
+    ),
+    g(
+        "UNKNOWN_DIRECTIVE",
+        None,
+        "checkUnknownDirective",
+        "csp-unknown-directive",
+    ),
+    g(
+        "MISSING_SEMICOLON",
+        None,
+        "checkMissingSemicolon",
+        "csp-parse-error",
+    ),
+    g(
+        "INVALID_KEYWORD",
+        None,
+        "checkInvalidKeyword",
+        "csp-invalid-keyword",
+    ),
+    g(
+        "STRICT_DYNAMIC",
+        None,
+        "checkStrictDynamic",
+        "csp-strict-dynamic-misuse",
+    ),
+    g(
+        "STRICT_DYNAMIC_NOT_STANDALONE",
+        None,
+        "checkStrictDynamicNotStandalone",
+        "csp-strict-dynamic-misuse",
+    ),
+    g(
+        "UNSAFE_INLINE_FALLBACK",
+        None,
+        "checkUnsafeInlineFallback",
+        "csp-unsafe-inline-fallback",
+    ),
+    g(
+        "ALLOWLIST_FALLBACK",
+        None,
+        "checkAllowlistFallback",
+        "csp-allowlist-fallback",
+    ),
+    g(
+        "REQUIRE_TRUSTED_TYPES_FOR_SCRIPTS",
+        None,
+        "checkRequiresTrustedTypesForScripts",
+        "csp-trusted-types-missing",
+    ),
+    g(
+        "REPORTING_DESTINATION_MISSING",
+        None,
+        "checkHasConfiguredReporting",
+        "csp-reporting-missing",
+    ),
+    g(
+        "REPORT_TO_ONLY",
+        None,
+        "checkHasConfiguredReporting",
+        "csp-reporting-missing",
+    ),
 ];
 
 /// The headwarden rule for a Google finding type (and, for `MISSING_DIRECTIVES`, its
@@ -195,7 +302,9 @@ pub static GOOGLE_CHECK_MAP: &[GoogleCheck] = &[
 pub fn google_rule(google_type: &str, directive: Option<&str>) -> Option<&'static str> {
     GOOGLE_CHECK_MAP
         .iter()
-        .find(|m| m.google_type == google_type && (m.directive.is_none() || m.directive == directive))
+        .find(|m| {
+            m.google_type == google_type && (m.directive.is_none() || m.directive == directive)
+        })
         .map(|m| m.rule)
 }
 
@@ -224,7 +333,10 @@ mod tests {
             let rule = crate::rules::by_id(m.rule).unwrap_or_else(|| panic!("{}", m.rule));
             assert_eq!(rule.family, crate::rules::Family::Csp);
         }
-        assert_eq!(google_rule("MISSING_DIRECTIVES", Some("base-uri")), Some("csp-missing-base-uri"));
+        assert_eq!(
+            google_rule("MISSING_DIRECTIVES", Some("base-uri")),
+            Some("csp-missing-base-uri")
+        );
         assert_eq!(google_rule("IGNORED", Some("script-src")), None);
         assert_eq!(google_severity(100), None);
         assert_eq!(google_severity(50), Some(Severity::Low));
@@ -232,7 +344,10 @@ mod tests {
 
     #[test]
     fn header_values_with_commas_are_several_policies() {
-        let list = PolicyList::from_header_value("default-src 'self', script-src 'none'", Disposition::Enforce);
+        let list = PolicyList::from_header_value(
+            "default-src 'self', script-src 'none'",
+            Disposition::Enforce,
+        );
         assert_eq!(list.policies.len(), 2);
         assert_eq!(list.policies[1].text, "script-src 'none'");
         assert_eq!(list.enforced().count(), 2);

@@ -134,10 +134,15 @@ pub struct Value {
 pub enum DirectiveState {
     Active,
     /// CSP3 §2.2.1 step 3.5: a directive of the same name came first; this one is ignored.
-    Duplicate { first: u32 },
+    Duplicate {
+        first: u32,
+    },
     /// CSP3 §2.2.1 step 3.2: the token holds a non-ASCII character; the whole directive is
     /// ignored. `at` is the byte offset in the directive token.
-    NonAscii { at: u32, ch: char },
+    NonAscii {
+        at: u32,
+        ch: char,
+    },
     /// CSP3 §3.3: not supported in a `<meta>` policy.
     IgnoredInMeta,
 }
@@ -232,7 +237,9 @@ impl Facts {
         match parsed {
             // A valid source: read the facts off its parts.
             Parsed::Source(SourceExpression::Host(h)) => {
-                if h.scheme.is_some_and(|s| s.eq_ignore_ascii_case("http") || s.eq_ignore_ascii_case("ws")) {
+                if h.scheme
+                    .is_some_and(|s| s.eq_ignore_ascii_case("http") || s.eq_ignore_ascii_case("ws"))
+                {
                     f.set(Facts::CLEAR_TEXT);
                 }
                 match h.host {
@@ -270,7 +277,10 @@ impl Facts {
             f.set(Facts::CLEAR_TEXT);
         }
         let host = source::lexical_host(word);
-        if host.as_bytes().first().is_some_and(|c| c.is_ascii_digit() || *c == b'[')
+        if host
+            .as_bytes()
+            .first()
+            .is_some_and(|c| c.is_ascii_digit() || *c == b'[')
             && source::looks_like_ip(host)
         {
             f.set(Facts::IP);
@@ -356,10 +366,10 @@ impl Policy {
 
     /// Whether browsers keep this policy (it has at least one directive).
     pub fn is_empty(&self) -> bool {
-        !self
-            .directives
-            .iter()
-            .any(|d| d.state != DirectiveState::IgnoredInMeta && !matches!(d.state, DirectiveState::NonAscii { .. }))
+        !self.directives.iter().any(|d| {
+            d.state != DirectiveState::IgnoredInMeta
+                && !matches!(d.state, DirectiveState::NonAscii { .. })
+        })
     }
 
     /// The index of the active directive `id`.
@@ -599,7 +609,13 @@ impl DirectiveParser {
     }
 
     /// Whether an earlier value of the current directive (from `start`) has this text.
-    fn is_duplicate_value(&mut self, policy: &Policy, base: &str, start: usize, word: &str) -> bool {
+    fn is_duplicate_value(
+        &mut self,
+        policy: &Policy,
+        base: &str,
+        start: usize,
+        word: &str,
+    ) -> bool {
         let earlier = &policy.values[start..];
         let text = |v: &Value| base.get(v.span.range()).unwrap_or("");
         if earlier.len() < LINEAR_DUPLICATE_SCAN {
@@ -607,7 +623,9 @@ impl DirectiveParser {
         }
         if self.seen_values.is_empty() {
             for (i, v) in earlier.iter().enumerate() {
-                self.seen_values.entry(hash_lowercase(text(v))).or_insert(i as u32);
+                self.seen_values
+                    .entry(hash_lowercase(text(v)))
+                    .or_insert(i as u32);
             }
         }
         let key = hash_lowercase(word);
@@ -661,8 +679,14 @@ fn is_ascii_whitespace(b: u8) -> bool {
 /// Infra "strip leading and trailing ASCII whitespace".
 fn trim_ascii_whitespace(s: &str) -> &str {
     let b = s.as_bytes();
-    let start = b.iter().position(|c| !is_ascii_whitespace(*c)).unwrap_or(b.len());
-    let end = b.iter().rposition(|c| !is_ascii_whitespace(*c)).map_or(start, |e| e + 1);
+    let start = b
+        .iter()
+        .position(|c| !is_ascii_whitespace(*c))
+        .unwrap_or(b.len());
+    let end = b
+        .iter()
+        .rposition(|c| !is_ascii_whitespace(*c))
+        .map_or(start, |e| e + 1);
     // Whitespace is ASCII, so both ends are char boundaries.
     s.get(start..end).unwrap_or("")
 }
@@ -716,7 +740,9 @@ fn parse_value(grammar: Option<ValueGrammar>, word: &str, position: usize) -> Pa
     match grammar {
         ValueGrammar::SourceList => source(),
         ValueGrammar::AncestorSourceList => match source::parse(word) {
-            Ok(SourceExpression::Keyword(k)) if !matches!(k, Keyword::SelfOrigin | Keyword::None) => {
+            Ok(SourceExpression::Keyword(k))
+                if !matches!(k, Keyword::SelfOrigin | Keyword::None) =>
+            {
                 Parsed::Invalid(ValueError::NotAnAncestorSource(k))
             }
             Ok(SourceExpression::Nonce(_) | SourceExpression::Hash { .. }) => {
@@ -733,10 +759,7 @@ fn parse_value(grammar: Option<ValueGrammar>, word: &str, position: usize) -> Pa
                 Parsed::Invalid(ValueError::UnknownSandboxFlag)
             }
         }
-        ValueGrammar::UriReferences => match word
-            .char_indices()
-            .find(|(_, c)| !is_uri_char(*c))
-        {
+        ValueGrammar::UriReferences => match word.char_indices().find(|(_, c)| !is_uri_char(*c)) {
             Some((at, ch)) => Parsed::Invalid(ValueError::UriCharacter { at, ch }),
             None => Parsed::Token,
         },
@@ -765,7 +788,9 @@ fn parse_value(grammar: Option<ValueGrammar>, word: &str, position: usize) -> Pa
         }
         ValueGrammar::TrustedTypes => {
             if word.starts_with('\'') {
-                if word.eq_ignore_ascii_case("'allow-duplicates'") || word.eq_ignore_ascii_case("'none'") {
+                if word.eq_ignore_ascii_case("'allow-duplicates'")
+                    || word.eq_ignore_ascii_case("'none'")
+                {
                     Parsed::Token
                 } else {
                     Parsed::Invalid(ValueError::TrustedTypesKeyword)
@@ -774,9 +799,10 @@ fn parse_value(grammar: Option<ValueGrammar>, word: &str, position: usize) -> Pa
                 Parsed::Token
             } else {
                 // tt-policy-name = 1*( ALPHA / DIGIT / "-" / "#" / "=" / "_" / "/" / "@" / "." / "%")
-                match word.char_indices().find(|(_, c)| {
-                    !(c.is_ascii_alphanumeric() || "-#=_/@.%".contains(*c))
-                }) {
+                match word
+                    .char_indices()
+                    .find(|(_, c)| !(c.is_ascii_alphanumeric() || "-#=_/@.%".contains(*c)))
+                {
                     Some((at, ch)) => Parsed::Invalid(ValueError::PolicyNameCharacter { at, ch }),
                     None => Parsed::Token,
                 }
@@ -820,6 +846,14 @@ pub fn split_header_list(value: &str) -> impl Iterator<Item = &str> {
             return None;
         }
         while i < bytes.len() {
+            // Jump to the next byte that matters.
+            let Some(skip) = bytes
+                .get(i..)
+                .and_then(|rest| memchr::memchr3(b',', b'"', b'\\', rest))
+            else {
+                break;
+            };
+            i += skip;
             match bytes[i] {
                 b'"' => in_quotes = !in_quotes,
                 b'\\' if in_quotes => i += 1,
@@ -1020,7 +1054,10 @@ mod tests {
         let p = parse("script-src 'self'\u{a0}https://cdn.example; object-src 'none'");
         assert_eq!(
             p.directives[0].state,
-            DirectiveState::NonAscii { at: 17, ch: '\u{a0}' }
+            DirectiveState::NonAscii {
+                at: 17,
+                ch: '\u{a0}'
+            }
         );
         assert_eq!(p.index_of(DirectiveId::ScriptSrc), None);
         assert_eq!(p.index_of(DirectiveId::ObjectSrc), Some(1));

@@ -182,7 +182,10 @@ pub enum SourceExpression<S> {
     /// `'nonce-…'`: the base64-value.
     Nonce(S),
     /// `'sha256-…'`: the algorithm and the base64-value.
-    Hash { algorithm: HashAlgorithm, digest: S },
+    Hash {
+        algorithm: HashAlgorithm,
+        digest: S,
+    },
     /// `https:`: the scheme, without the colon.
     Scheme(S),
     Host(HostSource<S>),
@@ -429,7 +432,9 @@ fn parse_quoted(token: &str) -> Result<SourceExpression<&str>, SourceError> {
 /// `sha1`, `sha224`, `md5`, …: digest names browsers do not accept in CSP.
 fn is_other_hash_algorithm(name: &str) -> bool {
     let lower = |p: &str| name.len() >= p.len() && name[..p.len()].eq_ignore_ascii_case(p);
-    (lower("sha") || lower("md")) && name.len() <= 8 && name.bytes().skip(2).any(|b| b.is_ascii_digit())
+    (lower("sha") || lower("md"))
+        && name.len() <= 8
+        && name.bytes().skip(2).any(|b| b.is_ascii_digit())
 }
 
 enum Base64Error {
@@ -476,7 +481,8 @@ fn is_base64_char(b: u8) -> bool {
 
 fn strip_prefix_ci<'a>(s: &'a str, prefix: &str) -> Option<&'a str> {
     let head = s.get(..prefix.len())?;
-    head.eq_ignore_ascii_case(prefix).then(|| &s[prefix.len()..])
+    head.eq_ignore_ascii_case(prefix)
+        .then(|| &s[prefix.len()..])
 }
 
 /// `scheme = ALPHA *( ALPHA / DIGIT / "+" / "-" / "." )` (RFC 3986 §3.1).
@@ -649,8 +655,8 @@ fn check_path(path: &str, offset: usize) -> Result<(), SourceError> {
                 continue;
             }
             b if b.is_ascii_alphanumeric() => {}
-            b'-' | b'.' | b'_' | b'~' | b'!' | b'$' | b'&' | b'\'' | b'(' | b')' | b'*'
-            | b'+' | b'=' | b':' | b'@' | b'/' => {}
+            b'-' | b'.' | b'_' | b'~' | b'!' | b'$' | b'&' | b'\'' | b'(' | b')' | b'*' | b'+'
+            | b'=' | b':' | b'@' | b'/' => {}
             _ => {
                 return Err(SourceError::PathCharacter {
                     at: offset + i,
@@ -748,7 +754,10 @@ mod tests {
 
     #[test]
     fn nonces_and_hashes() {
-        assert_eq!(parse("'nonce-abc+/_-=='"), Ok(SourceExpression::Nonce("abc+/_-==")));
+        assert_eq!(
+            parse("'nonce-abc+/_-=='"),
+            Ok(SourceExpression::Nonce("abc+/_-=="))
+        );
         assert_eq!(parse("'NONCE-abc'"), Ok(SourceExpression::Nonce("abc")));
         assert_eq!(parse("'nonce-'"), Err(E::EmptyNonce));
         assert_eq!(
@@ -770,7 +779,10 @@ mod tests {
                 digest: "47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU="
             })
         );
-        assert_eq!(parse("'sha1-2jmj7l5rSw0yVb='"), Err(E::UnsupportedHashAlgorithm));
+        assert_eq!(
+            parse("'sha1-2jmj7l5rSw0yVb='"),
+            Err(E::UnsupportedHashAlgorithm)
+        );
         assert_eq!(parse("'sha256-'"), Err(E::EmptyHash));
         assert_eq!(parse("'sha256-not"), Err(E::UnterminatedQuote));
     }
@@ -794,7 +806,10 @@ mod tests {
         );
         // Grammatically a host named "self": valid, flagged by csp-invalid-keyword.
         assert!(matches!(parse("self"), Ok(SourceExpression::Host(_))));
-        assert_eq!(unquoted_keyword_name("Unsafe-Inline"), Some("unsafe-inline"));
+        assert_eq!(
+            unquoted_keyword_name("Unsafe-Inline"),
+            Some("unsafe-inline")
+        );
     }
 
     #[test]
@@ -810,7 +825,10 @@ mod tests {
         let h = host("127.0.0.1:8080");
         assert_eq!(h.host, HostPattern::Exact("127.0.0.1"));
         assert_eq!(h.port, Some(Port::Number(8080)));
-        assert_eq!(host("example.com.").host, HostPattern::Exact("example.com."));
+        assert_eq!(
+            host("example.com.").host,
+            HostPattern::Exact("example.com.")
+        );
         assert_eq!(host("example.com/js/*.js").path, Some("/js/*.js"));
     }
 
@@ -850,7 +868,10 @@ mod tests {
         );
         assert_eq!(
             parse("'self'\u{200b}"),
-            Err(E::NonAscii { at: 6, ch: '\u{200b}' })
+            Err(E::NonAscii {
+                at: 6,
+                ch: '\u{200b}'
+            })
         );
         assert_eq!(
             parse("a\u{1}b"),

@@ -153,9 +153,8 @@ pub fn view(list: &PolicyList, findings: &[CspFinding]) -> Vec<PolicyView> {
                         f.source
                             .is_some_and(|s| s.start >= token.start && s.end <= token.end)
                     };
-                    let about: &[&CspFinding] = by_directive
-                        .get(name.as_str())
-                        .map_or(&[], Vec::as_slice);
+                    let about: &[&CspFinding] =
+                        by_directive.get(name.as_str()).map_or(&[], Vec::as_slice);
                     for f in about {
                         if f.source.is_none() || in_token(f) {
                             if !rules.contains(&f.rule.id) {
@@ -183,16 +182,21 @@ pub fn view(list: &PolicyList, findings: &[CspFinding]) -> Vec<PolicyView> {
                                         d.ignored(target, &e)
                                     };
                                     match ignored {
-                                        Some(i) => (e.kind_name(), Verdict::Ignored, Some(i.describe().to_string())),
+                                        Some(i) => (
+                                            e.kind_name(),
+                                            Verdict::Ignored,
+                                            Some(i.describe().to_string()),
+                                        ),
                                         None => (e.kind_name(), Verdict::Ok, None),
                                     }
                                 }
                                 ValueKind::Token => ("token", Verdict::Ok, None),
-                                ValueKind::Invalid(err) => ("invalid", Verdict::Invalid, Some(err.to_string())),
+                                ValueKind::Invalid(err) => {
+                                    ("invalid", Verdict::Invalid, Some(err.to_string()))
+                                }
                             };
-                            let about: &[&CspFinding] = by_source
-                                .get(&value.span.start)
-                                .map_or(&[], Vec::as_slice);
+                            let about: &[&CspFinding] =
+                                by_source.get(&value.span.start).map_or(&[], Vec::as_slice);
                             for f in about.iter().filter(|f| f.source == Some(value.span)) {
                                 if verdict != Verdict::Invalid {
                                     verdict = verdict.max(Verdict::of(f.severity));
@@ -284,10 +288,21 @@ mod tests {
                 ("'unsafe-inline'", Verdict::Ignored),
             ]
         );
-        let elem = p.effective.iter().find(|e| e.directive == "script-src-elem").unwrap();
+        let elem = p
+            .effective
+            .iter()
+            .find(|e| e.directive == "script-src-elem")
+            .unwrap();
         assert_eq!(elem.from, Some("script-src"));
-        assert_eq!(elem.sources, ["'nonce-r4nd0mR4nd0mR4nd0m'", "'strict-dynamic'"]);
-        let style = p.effective.iter().find(|e| e.directive == "style-src-elem").unwrap();
+        assert_eq!(
+            elem.sources,
+            ["'nonce-r4nd0mR4nd0mR4nd0m'", "'strict-dynamic'"]
+        );
+        let style = p
+            .effective
+            .iter()
+            .find(|e| e.directive == "style-src-elem")
+            .unwrap();
         assert_eq!(style.from, None);
         let unknown = p.directives.iter().find(|d| d.name == "foo-src").unwrap();
         assert_eq!(unknown.kind, None);

@@ -236,9 +236,12 @@ pub fn session_cookies(
 /// SHA-512 over the list on every login response.
 fn audit_all(cookies: &mut [SessionCookie]) {
     let mut flask_key: Option<Option<Secret>> = None;
+    // Cookies longer than browsers keep are not audited: the audit costs one hash of the
+    // cookie per built-in secret (`limits::MAX_AUDITED_COOKIE_BYTES`).
+    let in_bounds = |c: &SessionCookie| c.value.len() <= crate::limits::MAX_AUDITED_COOKIE_BYTES;
     for c in cookies
         .iter_mut()
-        .filter(|c| c.kind == SessionKind::Flask && c.auditable)
+        .filter(|c| c.kind == SessionKind::Flask && c.auditable && in_bounds(c))
     {
         c.weak_secret = audit_builtin(&c.value);
         c.audited = true;
@@ -248,7 +251,7 @@ fn audit_all(cookies: &mut [SessionCookie]) {
     }
     for c in cookies
         .iter_mut()
-        .filter(|c| c.auditable && c.kind != SessionKind::Flask)
+        .filter(|c| c.auditable && c.kind != SessionKind::Flask && in_bounds(c))
     {
         c.audited = true;
         c.weak_secret = match (&flask_key, c.kind) {

@@ -184,7 +184,10 @@ impl Rule {
             .get_or_init(Default::default)
             .lock()
             .unwrap_or_else(PoisonError::into_inner);
-        built.entry(key).or_insert_with(|| self.build_docs()).clone()
+        built
+            .entry(key)
+            .or_insert_with(|| self.build_docs())
+            .clone()
     }
 
     fn build_docs(&self) -> String {

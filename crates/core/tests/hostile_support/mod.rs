@@ -120,7 +120,9 @@ pub fn measure<T>(work: impl FnOnce() -> T) -> (T, Cost) {
     let started = Instant::now();
     let out = work();
     let elapsed = started.elapsed();
-    let cpu = thread_cpu_time().zip(cpu_before).map(|(a, b)| a.saturating_sub(b));
+    let cpu = thread_cpu_time()
+        .zip(cpu_before)
+        .map(|(a, b)| a.saturating_sub(b));
     let peak_bytes = PEAK.load(Ordering::Relaxed).saturating_sub(base);
     (
         out,

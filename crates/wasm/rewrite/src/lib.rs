@@ -57,7 +57,8 @@ impl HtmlRewriter {
         };
         let out = Rc::new(RefCell::new(Vec::new()));
         let sink_out = Rc::clone(&out);
-        let sink: Sink = Box::new(move |chunk: &[u8]| sink_out.borrow_mut().extend_from_slice(chunk));
+        let sink: Sink =
+            Box::new(move |chunk: &[u8]| sink_out.borrow_mut().extend_from_slice(chunk));
         Ok(HtmlRewriter {
             inner: Some(NonceRewriter::new(options, sink)),
             out,
@@ -71,7 +72,9 @@ impl HtmlRewriter {
             .inner
             .as_mut()
             .ok_or_else(|| JsError::new("the rewriter has already ended"))?;
-        inner.write(chunk).map_err(|e| JsError::new(&e.to_string()))?;
+        inner
+            .write(chunk)
+            .map_err(|e| JsError::new(&e.to_string()))?;
         Ok(self.take())
     }
 

@@ -66,7 +66,16 @@ pub(crate) fn evaluate(list: &PolicyList, out: &mut Vec<CspFinding>) -> Outcome 
                 policy.effective_distinct(&[DirectiveId::ScriptSrc, DirectiveId::ScriptSrcElem])
             {
                 let unsafe_eval = d.flags().has(ListFlags::UNSAFE_EVAL);
-                for (v, e) in d.effective_sources(target) {
+                if !d.flags().has(ListFlags::HOST | ListFlags::SELF) {
+                    continue;
+                }
+                let candidates = d.effective_sources_matching(target, |e| {
+                    matches!(
+                        e,
+                        SourceExpression::Host(_) | SourceExpression::Keyword(Keyword::SelfOrigin)
+                    )
+                });
+                for (v, e) in candidates {
                     if list.blocked_by_another(pi, target, &Allowance::Source(e)) {
                         continue;
                     }
@@ -95,14 +104,18 @@ pub(crate) fn evaluate(list: &PolicyList, out: &mut Vec<CspFinding>) -> Outcome 
 }
 
 fn object_bypass(list: &PolicyList, pi: usize, out: &mut Vec<CspFinding>) {
-    let Some(policy) = list.policies.get(pi) else { return };
-    let Some(d) = policy.effective(DirectiveId::ObjectSrc) else { return };
+    let Some(policy) = list.policies.get(pi) else {
+        return;
+    };
+    let Some(d) = policy.effective(DirectiveId::ObjectSrc) else {
+        return;
+    };
     // Flash is the only bypass known here; a plugin-types without it rules it out.
     if let Some(types) = policy.get(DirectiveId::PluginTypes) {
-        if !types
-            .values()
-            .any(|v| v.text().eq_ignore_ascii_case("application/x-shockwave-flash"))
-        {
+        if !types.values().any(|v| {
+            v.text()
+                .eq_ignore_ascii_case("application/x-shockwave-flash")
+        }) {
             return;
         }
     }

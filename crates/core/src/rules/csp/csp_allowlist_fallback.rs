@@ -52,12 +52,16 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) -> Outcome {
 pub(crate) fn evaluate(list: &PolicyList, out: &mut Vec<CspFinding>) -> Outcome {
     super::by_disposition(list, out, |list, disposition, out| {
         for (pi, policy) in super::policies_of(list, disposition) {
-            let Some(d) = policy.effective(DirectiveId::ScriptSrc) else { continue };
+            let Some(d) = policy.effective(DirectiveId::ScriptSrc) else {
+                continue;
+            };
             if !d.flags().has(ListFlags::STRICT_DYNAMIC) {
                 continue;
             }
             let has_fallback = d.sources().any(|(v, e)| match e {
-                SourceExpression::Scheme(s) => s.eq_ignore_ascii_case("https") || s.eq_ignore_ascii_case("http"),
+                SourceExpression::Scheme(s) => {
+                    s.eq_ignore_ascii_case("https") || s.eq_ignore_ascii_case("http")
+                }
                 SourceExpression::Host(h) => h.host == HostPattern::Any || v.text().contains('.'),
                 _ => false,
             });

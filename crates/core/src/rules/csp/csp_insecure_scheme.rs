@@ -61,7 +61,11 @@ pub(crate) fn evaluate(list: &PolicyList, out: &mut Vec<CspFinding>) -> Outcome 
             }
             for v in d.values() {
                 if !v.value().duplicate && v.value().facts.has(Facts::CLEAR_TEXT) {
-                    out.push(CspFinding::new(&CSP_INSECURE_SCHEME, detail).at(pi, &d).source(&v));
+                    out.push(
+                        CspFinding::new(&CSP_INSECURE_SCHEME, detail)
+                            .at(pi, &d)
+                            .source(&v),
+                    );
                 }
             }
         }
@@ -72,7 +76,9 @@ fn detail(f: &CspFinding, list: &PolicyList) -> String {
     let name = f.directive_name(list).unwrap_or_default();
     let source = f.source_text(list).unwrap_or_default();
     if name == DirectiveId::ReportUri.as_str() {
-        format!("Violation reports go to `{source}` in clear text; use https:// to send them securely.")
+        format!(
+            "Violation reports go to `{source}` in clear text; use https:// to send them securely."
+        )
     } else {
         format!("`{source}` in `{name}` allows loading over a clear-text connection, which an attacker on the network can tamper with; use https:// (or wss://).")
     }

@@ -64,7 +64,11 @@ pub(crate) fn evaluate(list: &PolicyList, out: &mut Vec<CspFinding>) -> Outcome 
             return;
         }
         for d in policy.active_directives() {
-            if !d.directive().facts.has(Facts::BARE_KEYWORD | Facts::INVALID) {
+            if !d
+                .directive()
+                .facts
+                .has(Facts::BARE_KEYWORD | Facts::INVALID)
+            {
                 continue;
             }
             // Grammars where bare words are legitimate values (sandbox flags, URLs, …).
@@ -107,7 +111,9 @@ fn detail(f: &CspFinding, list: &PolicyList) -> String {
         return format!("`{text}` in `{name}` is missing its single quotes: write `'{text}'`. Unquoted, browsers read it as a host name.");
     }
     match f.value(list).map(|v| v.kind) {
-        Some(ValueKind::Invalid(e)) => format!("`{text}` in `{name}` is not valid: {e}. Browsers ignore it."),
+        Some(ValueKind::Invalid(e)) => {
+            format!("`{text}` in `{name}` is not valid: {e}. Browsers ignore it.")
+        }
         _ => format!("`{text}` in `{name}` is not a valid keyword."),
     }
 }

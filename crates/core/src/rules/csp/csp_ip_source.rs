@@ -63,7 +63,11 @@ pub(crate) fn evaluate(list: &PolicyList, out: &mut Vec<CspFinding>) -> Outcome 
             for v in d.values() {
                 // The parser marks tokens whose lexical host looks like an IP.
                 if !v.value().duplicate && v.value().facts.has(Facts::IP) {
-                    out.push(CspFinding::new(&CSP_IP_SOURCE, detail).at(pi, &d).source(&v));
+                    out.push(
+                        CspFinding::new(&CSP_IP_SOURCE, detail)
+                            .at(pi, &d)
+                            .source(&v),
+                    );
                 }
             }
         }

@@ -87,7 +87,10 @@ mod tests {
 
     #[test]
     fn fires_with_an_empty_header() {
-        fires("csp-missing", "HTTP/1.1 200 OK\r\nContent-Security-Policy: ;\r\n\r\n");
+        fires(
+            "csp-missing",
+            "HTTP/1.1 200 OK\r\nContent-Security-Policy: ;\r\n\r\n",
+        );
     }
 
     #[test]

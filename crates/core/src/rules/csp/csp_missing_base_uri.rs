@@ -58,9 +58,13 @@ pub(crate) fn evaluate(list: &PolicyList, out: &mut Vec<CspFinding>) -> Outcome 
             if p.get(DirectiveId::BaseUri).is_some() {
                 return;
             }
-            let Some(d) = p.effective(DirectiveId::ScriptSrcElem) else { continue };
+            let Some(d) = p.effective(DirectiveId::ScriptSrcElem) else {
+                continue;
+            };
             let f = d.flags();
-            if f.has(ListFlags::NONCE) || (f.has(ListFlags::HASH) && f.has(ListFlags::STRICT_DYNAMIC)) {
+            if f.has(ListFlags::NONCE)
+                || (f.has(ListFlags::HASH) && f.has(ListFlags::STRICT_DYNAMIC))
+            {
                 needs.get_or_insert(i);
             }
         }

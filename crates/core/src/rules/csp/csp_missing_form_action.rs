@@ -52,7 +52,15 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) -> Outcome {
 
 pub(crate) fn evaluate(list: &PolicyList, out: &mut Vec<CspFinding>) -> Outcome {
     super::by_disposition(list, out, |list, disposition, out| {
-        missing(list, disposition, out, DirectiveId::FormAction, &CSP_MISSING_FORM_ACTION, detail, Fix::Append("form-action 'self'"));
+        missing(
+            list,
+            disposition,
+            out,
+            DirectiveId::FormAction,
+            &CSP_MISSING_FORM_ACTION,
+            detail,
+            Fix::Append("form-action 'self'"),
+        );
     })
 }
 

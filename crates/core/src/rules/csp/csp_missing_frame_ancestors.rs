@@ -70,7 +70,15 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) -> Outcome {
 pub(crate) fn evaluate(list: &PolicyList, out: &mut Vec<CspFinding>) -> Outcome {
     super::by_disposition(list, out, |list, disposition, out| {
         let start = out.len();
-        missing(list, disposition, out, DirectiveId::FrameAncestors, &CSP_MISSING_FRAME_ANCESTORS, detail, Fix::Append("frame-ancestors 'self'"));
+        missing(
+            list,
+            disposition,
+            out,
+            DirectiveId::FrameAncestors,
+            &CSP_MISSING_FRAME_ANCESTORS,
+            detail,
+            Fix::Append("frame-ancestors 'self'"),
+        );
         if out.len() > start {
             return;
         }
@@ -78,7 +86,9 @@ pub(crate) fn evaluate(list: &PolicyList, out: &mut Vec<CspFinding>) -> Outcome 
         // policy of this disposition restricts framing.
         let mut permissive = None;
         for (i, p) in super::policies_of(list, disposition) {
-            let Some(d) = p.get(DirectiveId::FrameAncestors) else { continue };
+            let Some(d) = p.get(DirectiveId::FrameAncestors) else {
+                continue;
+            };
             if !d.flags().has(ListFlags::WILDCARD | ListFlags::SCHEME) {
                 return;
             }
@@ -89,7 +99,9 @@ pub(crate) fn evaluate(list: &PolicyList, out: &mut Vec<CspFinding>) -> Outcome 
                 CspFinding::new(&CSP_MISSING_FRAME_ANCESTORS, detail)
                     .at(i, &d)
                     .arg(Arg::Text(PERMISSIVE))
-                    .fix(Fix::Text("Set frame-ancestors 'self' (or list the origins that may embed the page).")),
+                    .fix(Fix::Text(
+                        "Set frame-ancestors 'self' (or list the origins that may embed the page).",
+                    )),
             );
         }
     })
@@ -110,14 +122,20 @@ fn detail(f: &CspFinding, list: &PolicyList) -> String {
         .policies
         .iter()
         .any(|p| p.source == crate::csp::PolicySource::Meta);
-    let mut s = String::from("The policy has no frame-ancestors, so it does not say who may frame the page");
+    let mut s = String::from(
+        "The policy has no frame-ancestors, so it does not say who may frame the page",
+    );
     if meta {
         s.push_str(" (a <meta> policy cannot carry frame-ancestors; send it in a header)");
     }
     if f.arg == Arg::Text("xfo") {
-        s.push_str("; X-Frame-Options protects it for now, frame-ancestors is its modern replacement.");
+        s.push_str(
+            "; X-Frame-Options protects it for now, frame-ancestors is its modern replacement.",
+        );
     } else {
-        s.push_str(": any site can embed it for clickjacking. Add frame-ancestors 'self' (or 'none').");
+        s.push_str(
+            ": any site can embed it for clickjacking. Add frame-ancestors 'self' (or 'none').",
+        );
     }
     s
 }
@@ -133,13 +151,21 @@ mod tests {
             "csp-missing-frame-ancestors",
             "HTTP/1.1 200 OK\r\nContent-Security-Policy: default-src 'self'\r\n\r\n",
         );
-        let f = r.exchanges[0].findings.iter().find(|f| f.rule == "csp-missing-frame-ancestors").unwrap();
+        let f = r.exchanges[0]
+            .findings
+            .iter()
+            .find(|f| f.rule == "csp-missing-frame-ancestors")
+            .unwrap();
         assert_eq!(f.severity, Severity::Low);
         let r = fires(
             "csp-missing-frame-ancestors",
             "HTTP/1.1 200 OK\r\nX-Frame-Options: DENY\r\nContent-Security-Policy: default-src 'self'\r\n\r\n",
         );
-        let f = r.exchanges[0].findings.iter().find(|f| f.rule == "csp-missing-frame-ancestors").unwrap();
+        let f = r.exchanges[0]
+            .findings
+            .iter()
+            .find(|f| f.rule == "csp-missing-frame-ancestors")
+            .unwrap();
         assert_eq!(f.severity, Severity::Info);
     }
 

@@ -53,7 +53,15 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) -> Outcome {
 /// Google CSP Evaluator `checkMissingObjectSrcDirective`, over the policy list.
 pub(crate) fn evaluate(list: &PolicyList, out: &mut Vec<CspFinding>) -> Outcome {
     super::by_disposition(list, out, |list, disposition, out| {
-        missing(list, disposition, out, DirectiveId::ObjectSrc, &CSP_MISSING_OBJECT_SRC, detail, Fix::Append("object-src 'none'"));
+        missing(
+            list,
+            disposition,
+            out,
+            DirectiveId::ObjectSrc,
+            &CSP_MISSING_OBJECT_SRC,
+            detail,
+            Fix::Append("object-src 'none'"),
+        );
     })
 }
 
@@ -71,8 +79,15 @@ mod tests {
             "csp-missing-object-src",
             "HTTP/1.1 200 OK\r\nContent-Security-Policy: script-src 'self'\r\n\r\n",
         );
-        let f = r.exchanges[0].findings.iter().find(|f| f.rule == "csp-missing-object-src").unwrap();
-        assert_eq!(f.fix.as_deref(), Some("Content-Security-Policy: script-src 'self'; object-src 'none'"));
+        let f = r.exchanges[0]
+            .findings
+            .iter()
+            .find(|f| f.rule == "csp-missing-object-src")
+            .unwrap();
+        assert_eq!(
+            f.fix.as_deref(),
+            Some("Content-Security-Policy: script-src 'self'; object-src 'none'")
+        );
     }
 
     #[test]

@@ -52,7 +52,15 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) -> Outcome {
 /// Google CSP Evaluator `checkMissingScriptSrcDirective`, over the policy list.
 pub(crate) fn evaluate(list: &PolicyList, out: &mut Vec<CspFinding>) -> Outcome {
     super::by_disposition(list, out, |list, disposition, out| {
-        missing(list, disposition, out, DirectiveId::ScriptSrc, &CSP_MISSING_SCRIPT_SRC, detail, Fix::StrictPolicy);
+        missing(
+            list,
+            disposition,
+            out,
+            DirectiveId::ScriptSrc,
+            &CSP_MISSING_SCRIPT_SRC,
+            detail,
+            Fix::StrictPolicy,
+        );
     })
 }
 
@@ -75,7 +83,12 @@ pub(crate) fn missing(
         first.get_or_insert(i);
     }
     if let Some(i) = first {
-        out.push(CspFinding::new(rule, detail).policy(i).known_directive(target).fix(fix));
+        out.push(
+            CspFinding::new(rule, detail)
+                .policy(i)
+                .known_directive(target)
+                .fix(fix),
+        );
     }
 }
 

@@ -56,7 +56,9 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) -> Outcome {
     let list = ctx.csp();
     let mut applicable = false;
     for policy in list.enforced() {
-        let Some(d) = policy.effective(DirectiveId::ScriptSrcElem) else { continue };
+        let Some(d) = policy.effective(DirectiveId::ScriptSrcElem) else {
+            continue;
+        };
         let nonces: std::collections::HashSet<&str> = d
             .sources()
             .filter_map(|(_, e)| match e {
@@ -114,16 +116,21 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) -> Outcome {
             if !detail.is_empty() {
                 detail.push_str("; ");
             }
-            detail.push_str(&format!("{missing} of {scripts} <script> tags have no nonce attribute"));
+            detail.push_str(&format!(
+                "{missing} of {scripts} <script> tags have no nonce attribute"
+            ));
         }
-        detail.push_str(": browsers block them. Render the response's nonce into every script tag.");
+        detail
+            .push_str(": browsers block them. Render the response's nonce into every script tag.");
         let mut finding = Finding::new(&CSP_NONCE_MISMATCH, detail)
             .directive(d.name())
             .source(format!("'nonce-{header_nonce}'"));
         if let Some(tag) = first_bad {
             let start = tag.offset;
             let text = doc.text();
-            let end = text[start..].find('>').map_or(text.len(), |e| start + e + 1);
+            let end = text[start..]
+                .find('>')
+                .map_or(text.len(), |e| start + e + 1);
             finding = finding.evidence(Evidence::body(text.get(start..end).unwrap_or("")));
         }
         out.push(finding);

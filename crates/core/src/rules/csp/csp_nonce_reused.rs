@@ -59,7 +59,9 @@ fn check(contexts: &[Context<'_>], out: &mut Vec<(usize, Finding)>) -> Outcome {
         for policy in &ctx.csp().policies {
             for d in policy.active_directives() {
                 for (v, e) in d.sources() {
-                    let SourceExpression::Nonce(nonce) = e else { continue };
+                    let SourceExpression::Nonce(nonce) = e else {
+                        continue;
+                    };
                     any = true;
                     let entry = seen.entry(nonce).or_default();
                     if !entry.iter().any(|(i, _, _)| *i == ctx.index) {
@@ -106,7 +108,10 @@ mod tests {
                      HTTP/1.1 200 OK\r\nContent-Security-Policy: script-src 'nonce-c3RhdGljLW5vbmNl'\r\n\r\n";
         let r = report(input);
         assert_eq!(r.exchanges.len(), 2);
-        assert!(r.exchanges.iter().all(|e| e.findings.iter().any(|f| f.rule == "csp-nonce-reused")));
+        assert!(r
+            .exchanges
+            .iter()
+            .all(|e| e.findings.iter().any(|f| f.rule == "csp-nonce-reused")));
     }
 
     #[test]

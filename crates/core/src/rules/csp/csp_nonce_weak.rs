@@ -71,7 +71,9 @@ pub(crate) fn evaluate(list: &PolicyList, out: &mut Vec<CspFinding>) -> Outcome 
                 if v.value().duplicate || !v.value().facts.has(Facts::NONCE) {
                     continue;
                 }
-                let Some(nonce) = nonce_value(v.text()) else { continue };
+                let Some(nonce) = nonce_value(v.text()) else {
+                    continue;
+                };
                 let at = |kind, severity| {
                     CspFinding::new(&CSP_NONCE_WEAK, detail)
                         .at(pi, &d)

@@ -91,7 +91,10 @@ pub(crate) fn evaluate(list: &PolicyList, out: &mut Vec<CspFinding>) -> Outcome 
                     .arg(Arg::Text(arg)),
             );
         }
-        if !policy.facts.has(Facts::INACTIVE | Facts::INVALID | Facts::DIRECTIVE_NAME) {
+        if !policy
+            .facts
+            .has(Facts::INACTIVE | Facts::INVALID | Facts::DIRECTIVE_NAME)
+        {
             continue;
         }
         for d in policy.all_directives() {
@@ -103,7 +106,11 @@ pub(crate) fn evaluate(list: &PolicyList, out: &mut Vec<CspFinding>) -> Outcome 
                 );
                 continue;
             }
-            if !d.directive().facts.has(Facts::INVALID | Facts::DIRECTIVE_NAME) {
+            if !d
+                .directive()
+                .facts
+                .has(Facts::INVALID | Facts::DIRECTIVE_NAME)
+            {
                 continue;
             }
             for v in d.values() {
@@ -143,7 +150,9 @@ fn delivery_detail(f: &CspFinding, list: &PolicyList) -> String {
 }
 
 fn policy_detail(f: &CspFinding, list: &PolicyList) -> String {
-    let header = f.policy_of(list).map_or("Content-Security-Policy", |p| p.header.as_str());
+    let header = f
+        .policy_of(list)
+        .map_or("Content-Security-Policy", |p| p.header.as_str());
     match f.arg {
         Arg::Text("truncated") => format!(
             "The `{header}` policy is longer than {} bytes; only the start was checked.",
@@ -219,10 +228,16 @@ mod tests {
     fn says_precisely_what_is_wrong() {
         let d = details("script-src 'self'\u{a0}https://a.example; img-src https://a.example:abc; upgrade-insecure-requests 1; default-src 'self' object-src 'none'");
         assert!(d[0].contains("U+00A0 at position 17"), "{d:?}");
-        assert!(d[1].contains("'a' at position 18 is not allowed in a port"), "{d:?}");
+        assert!(
+            d[1].contains("'a' at position 18 is not allowed in a port"),
+            "{d:?}"
+        );
         assert!(d[2].contains("takes no value"), "{d:?}");
         assert!(d[3].contains("semicolon is probably missing"), "{d:?}");
-        assert!(d[4].contains("'none' has no effect next to other sources"), "{d:?}");
+        assert!(
+            d[4].contains("'none' has no effect next to other sources"),
+            "{d:?}"
+        );
         assert_eq!(d.len(), 5);
         assert!(details("")[0].contains("no directive"));
         assert!(details("a, , b").is_empty());

@@ -62,12 +62,19 @@ pub(crate) fn evaluate(list: &PolicyList, out: &mut Vec<CspFinding>) -> Outcome 
         for (pi, policy) in super::policies_of(list, disposition) {
             let mut reported: Vec<usize> = Vec::new();
             for &target in XSS_TARGETS {
-                let Some(d) = policy.effective(target) else { continue };
+                let Some(d) = policy.effective(target) else {
+                    continue;
+                };
                 if !d.flags().has(ListFlags::SCHEME) {
                     continue;
                 }
-                for (v, e) in d.effective_sources(target) {
-                    let SourceExpression::Scheme(s) = e else { continue };
+                let schemes = d.effective_sources_matching(target, |e| {
+                    matches!(e, SourceExpression::Scheme(_))
+                });
+                for (v, e) in schemes {
+                    let SourceExpression::Scheme(s) = e else {
+                        continue;
+                    };
                     if !SCHEMES.iter().any(|x| x.eq_ignore_ascii_case(s))
                         || reported.contains(&v.index)
                         || list.blocked_by_another(pi, target, &Allowance::Source(e))

@@ -57,7 +57,11 @@ pub(crate) fn evaluate(list: &PolicyList, out: &mut Vec<CspFinding>) -> Outcome 
         .indexed()
         .find(|(_, p)| p.disposition == Disposition::Report && !p.is_empty())
     {
-        let severity = if enforced { Severity::Info } else { Severity::Low };
+        let severity = if enforced {
+            Severity::Info
+        } else {
+            Severity::Low
+        };
         out.push(
             CspFinding::new(&CSP_REPORT_ONLY, detail)
                 .policy(i)
@@ -95,7 +99,11 @@ mod tests {
             "csp-report-only",
             "HTTP/1.1 200 OK\r\nContent-Security-Policy-Report-Only: script-src 'self'\r\n\r\n",
         );
-        let f = r.exchanges[0].findings.iter().find(|f| f.rule == "csp-report-only").unwrap();
+        let f = r.exchanges[0]
+            .findings
+            .iter()
+            .find(|f| f.rule == "csp-report-only")
+            .unwrap();
         assert_eq!(f.severity, Severity::Low);
     }
 
@@ -105,7 +113,11 @@ mod tests {
             "csp-report-only",
             "HTTP/1.1 200 OK\r\nContent-Security-Policy: object-src 'none'\r\nContent-Security-Policy-Report-Only: script-src 'self'\r\n\r\n",
         );
-        let f = r.exchanges[0].findings.iter().find(|f| f.rule == "csp-report-only").unwrap();
+        let f = r.exchanges[0]
+            .findings
+            .iter()
+            .find(|f| f.rule == "csp-report-only")
+            .unwrap();
         assert_eq!(f.severity, Severity::Info);
     }
 

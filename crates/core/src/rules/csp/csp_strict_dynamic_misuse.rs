@@ -60,10 +60,13 @@ pub(crate) fn evaluate(list: &PolicyList, out: &mut Vec<CspFinding>) -> Outcome 
         let combine = list.policies.len() <= crate::csp::effective::MAX_COMBINED_POLICIES;
         let strict_elsewhere = |me: usize| {
             combine
-                && super::policies_of(list, disposition).any(|(i, p)| i != me && p.has_strict_scripts())
+                && super::policies_of(list, disposition)
+                    .any(|(i, p)| i != me && p.has_strict_scripts())
         };
         for (pi, policy) in super::policies_of(list, disposition) {
-            for (_, d) in policy.effective_distinct(&[DirectiveId::ScriptSrc, DirectiveId::ScriptSrcElem]) {
+            for (_, d) in
+                policy.effective_distinct(&[DirectiveId::ScriptSrc, DirectiveId::ScriptSrcElem])
+            {
                 let f = d.flags();
                 if f.has(ListFlags::STRICT_DYNAMIC) {
                     if !f.has(ListFlags::NONCE | ListFlags::HASH) {
@@ -117,8 +120,10 @@ mod tests {
             "HTTP/1.1 200 OK\r\nContent-Security-Policy: script-src 'nonce-abcdefghij' 'strict-dynamic' https:\r\n\r\n",
         );
         // An allowlist next to an enforced strict policy is harmless.
-        assert!(!check_csp("script-src https://cdn.example.com, script-src 'nonce-abcdefghij' 'strict-dynamic'")
-            .rule_ids()
-            .any(|id| id == "csp-strict-dynamic-misuse"));
+        assert!(!check_csp(
+            "script-src https://cdn.example.com, script-src 'nonce-abcdefghij' 'strict-dynamic'"
+        )
+        .rule_ids()
+        .any(|id| id == "csp-strict-dynamic-misuse"));
     }
 }

@@ -59,14 +59,18 @@ pub(crate) fn evaluate(list: &PolicyList, out: &mut Vec<CspFinding>) -> Outcome 
                 (DirectiveId::StyleSrcElem, InlineKind::Style),
                 (DirectiveId::StyleSrcAttr, InlineKind::StyleAttribute),
             ] {
-                let Some(d) = policy.effective(target) else { continue };
+                let Some(d) = policy.effective(target) else {
+                    continue;
+                };
                 if elements_done == Some(d.index)
                     || !d.allows_all_inline(kind)
                     || list.blocked_by_another(pi, target, &Allowance::Inline(kind))
                 {
                     continue;
                 }
-                let Some(v) = d.find_keyword(Keyword::UnsafeInline) else { continue };
+                let Some(v) = d.find_keyword(Keyword::UnsafeInline) else {
+                    continue;
+                };
                 let finding = CspFinding::new(&CSP_STYLE_UNSAFE_INLINE, detail)
                     .at(pi, &d)
                     .source(&v)
@@ -75,7 +79,11 @@ pub(crate) fn evaluate(list: &PolicyList, out: &mut Vec<CspFinding>) -> Outcome 
                     elements_done = Some(d.index);
                     out.push(finding);
                 } else {
-                    out.push(finding.severity(Severity::Info).arg(Arg::Text("attributes")));
+                    out.push(
+                        finding
+                            .severity(Severity::Info)
+                            .arg(Arg::Text("attributes")),
+                    );
                 }
             }
         }
@@ -111,8 +119,14 @@ mod tests {
             "csp-style-unsafe-inline",
             "HTTP/1.1 200 OK\r\nContent-Security-Policy: default-src 'self'; style-src 'self' 'unsafe-inline'\r\n\r\n",
         );
-        assert_eq!(found("style-src 'self'; style-src-attr 'unsafe-inline'"), ["style-src-attr info"]);
-        assert_eq!(found("default-src 'self' 'unsafe-inline'"), ["default-src low"]);
+        assert_eq!(
+            found("style-src 'self'; style-src-attr 'unsafe-inline'"),
+            ["style-src-attr info"]
+        );
+        assert_eq!(
+            found("default-src 'self' 'unsafe-inline'"),
+            ["default-src low"]
+        );
     }
 
     #[test]

@@ -52,9 +52,10 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) -> Outcome {
 pub(crate) fn evaluate(list: &PolicyList, out: &mut Vec<CspFinding>) -> Outcome {
     let mut first = None;
     for (i, p) in super::policies_of(list, Disposition::Enforce) {
-        let requires = p
-            .get(DirectiveId::RequireTrustedTypesFor)
-            .is_some_and(|d| d.values().any(|v| v.text().eq_ignore_ascii_case("'script'")));
+        let requires = p.get(DirectiveId::RequireTrustedTypesFor).is_some_and(|d| {
+            d.values()
+                .any(|v| v.text().eq_ignore_ascii_case("'script'"))
+        });
         if requires {
             return Outcome::Checked;
         }

@@ -77,7 +77,9 @@ fn detail(f: &CspFinding, list: &PolicyList) -> String {
         return format!("`{name}` is not a CSP directive (a header name pasted into the policy?); browsers ignore it.");
     }
     match closest(&name) {
-        Some(known) => format!("`{name}` is not a CSP directive; browsers ignore it. Did you mean `{known}`?"),
+        Some(known) => {
+            format!("`{name}` is not a CSP directive; browsers ignore it. Did you mean `{known}`?")
+        }
         None => format!("`{name}` is not a CSP directive; browsers ignore it."),
     }
 }
@@ -129,8 +131,14 @@ mod tests {
             .filter(|f| f.rule == "csp-unknown-directive")
             .map(|f| f.detail.as_str())
             .collect();
-        assert!(details[0].contains("Did you mean `script-src`?"), "{details:?}");
-        assert!(details[1].contains("not followed by a colon"), "{details:?}");
+        assert!(
+            details[0].contains("Did you mean `script-src`?"),
+            "{details:?}"
+        );
+        assert!(
+            details[1].contains("not followed by a colon"),
+            "{details:?}"
+        );
     }
 
     #[test]

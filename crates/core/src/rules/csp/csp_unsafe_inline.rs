@@ -135,8 +135,14 @@ mod tests {
             "csp-unsafe-inline",
             "HTTP/1.1 200 OK\r\nContent-Security-Policy: default-src 'self' 'unsafe-inline'\r\n\r\n",
         );
-        assert_eq!(ids("script-src 'self'; script-src-attr 'unsafe-inline'"), ["script-src-attr high"]);
-        assert_eq!(ids("script-src 'self' 'unsafe-hashes' 'sha256-abc='"), ["script-src low"]);
+        assert_eq!(
+            ids("script-src 'self'; script-src-attr 'unsafe-inline'"),
+            ["script-src-attr high"]
+        );
+        assert_eq!(
+            ids("script-src 'self' 'unsafe-hashes' 'sha256-abc='"),
+            ["script-src low"]
+        );
     }
 
     #[test]

@@ -53,7 +53,9 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) -> Outcome {
 pub(crate) fn evaluate(list: &PolicyList, out: &mut Vec<CspFinding>) -> Outcome {
     super::by_disposition(list, out, |list, disposition, out| {
         for (pi, policy) in super::policies_of(list, disposition) {
-            let Some(d) = policy.effective(DirectiveId::ScriptSrc) else { continue };
+            let Some(d) = policy.effective(DirectiveId::ScriptSrc) else {
+                continue;
+            };
             let f = d.flags();
             if f.has(ListFlags::NONCE | ListFlags::HASH) && !f.has(ListFlags::UNSAFE_INLINE) {
                 out.push(

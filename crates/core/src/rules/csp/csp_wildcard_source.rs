@@ -65,12 +65,20 @@ pub(crate) fn evaluate(list: &PolicyList, out: &mut Vec<CspFinding>) -> Outcome 
         for (pi, policy) in super::policies_of(list, disposition) {
             let mut reported: Vec<usize> = Vec::new();
             for &target in XSS_TARGETS {
-                let Some(d) = policy.effective(target) else { continue };
+                let Some(d) = policy.effective(target) else {
+                    continue;
+                };
                 if !d.flags().has(ListFlags::WILDCARD) {
                     continue;
                 }
-                for (v, e) in d.effective_sources(target) {
-                    let SourceExpression::Host(h) = e else { continue };
+                let wildcards = d.effective_sources_matching(
+                    target,
+                    |e| matches!(e, SourceExpression::Host(h) if h.host == HostPattern::Any),
+                );
+                for (v, e) in wildcards {
+                    let SourceExpression::Host(h) = e else {
+                        continue;
+                    };
                     if h.host != HostPattern::Any
                         || reported.contains(&v.index)
                         || list.blocked_by_another(pi, target, &Allowance::Source(e))
@@ -117,7 +125,12 @@ mod tests {
             "HTTP/1.1 200 OK\r\nContent-Security-Policy: script-src 'self' https://*; object-src 'none'\r\n\r\n",
         );
         let c = check_csp("object-src *; base-uri *; script-src 'none'");
-        assert_eq!(c.rule_ids().filter(|id| *id == "csp-wildcard-source").count(), 2);
+        assert_eq!(
+            c.rule_ids()
+                .filter(|id| *id == "csp-wildcard-source")
+                .count(),
+            2
+        );
     }
 
     #[test]
@@ -126,6 +139,12 @@ mod tests {
             "csp-wildcard-source",
             "HTTP/1.1 200 OK\r\nContent-Security-Policy: script-src 'nonce-abcdefghij' 'strict-dynamic' *; object-src 'none'; img-src *\r\n\r\n",
         );
-        assert_eq!(check_csp("script-src *.example.com").rule_ids().filter(|id| *id == "csp-wildcard-source").count(), 0);
+        assert_eq!(
+            check_csp("script-src *.example.com")
+                .rule_ids()
+                .filter(|id| *id == "csp-wildcard-source")
+                .count(),
+            0
+        );
     }
 }

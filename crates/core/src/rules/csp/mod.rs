@@ -122,18 +122,33 @@ pub(crate) static POLICY_RULES: &[(&Rule, Evaluate)] = &[
     (&CSP_MISSING_SCRIPT_SRC, csp_missing_script_src::evaluate),
     (&CSP_MISSING_OBJECT_SRC, csp_missing_object_src::evaluate),
     (&CSP_MISSING_BASE_URI, csp_missing_base_uri::evaluate),
-    (&CSP_MISSING_FRAME_ANCESTORS, csp_missing_frame_ancestors::evaluate),
+    (
+        &CSP_MISSING_FRAME_ANCESTORS,
+        csp_missing_frame_ancestors::evaluate,
+    ),
     (&CSP_MISSING_FORM_ACTION, csp_missing_form_action::evaluate),
     (&CSP_NONCE_WEAK, csp_nonce_weak::evaluate),
     (&CSP_STYLE_UNSAFE_INLINE, csp_style_unsafe_inline::evaluate),
-    (&CSP_DEPRECATED_DIRECTIVE, csp_deprecated_directive::evaluate),
+    (
+        &CSP_DEPRECATED_DIRECTIVE,
+        csp_deprecated_directive::evaluate,
+    ),
     (&CSP_UNKNOWN_DIRECTIVE, csp_unknown_directive::evaluate),
     (&CSP_INVALID_KEYWORD, csp_invalid_keyword::evaluate),
     (&CSP_IP_SOURCE, csp_ip_source::evaluate),
-    (&CSP_STRICT_DYNAMIC_MISUSE, csp_strict_dynamic_misuse::evaluate),
-    (&CSP_UNSAFE_INLINE_FALLBACK, csp_unsafe_inline_fallback::evaluate),
+    (
+        &CSP_STRICT_DYNAMIC_MISUSE,
+        csp_strict_dynamic_misuse::evaluate,
+    ),
+    (
+        &CSP_UNSAFE_INLINE_FALLBACK,
+        csp_unsafe_inline_fallback::evaluate,
+    ),
     (&CSP_ALLOWLIST_FALLBACK, csp_allowlist_fallback::evaluate),
-    (&CSP_TRUSTED_TYPES_MISSING, csp_trusted_types_missing::evaluate),
+    (
+        &CSP_TRUSTED_TYPES_MISSING,
+        csp_trusted_types_missing::evaluate,
+    ),
     (&CSP_REPORTING_MISSING, csp_reporting_missing::evaluate),
 ];
 
