@@ -225,3 +225,65 @@ mod tests {
         assert!(!json.contains("SECRETVALUE"), "{json}");
     }
 }
+
+#[cfg(test)]
+mod timing {
+    use super::*;
+    use headwarden_core::Headers;
+
+    #[test]
+    #[ignore = "timing, run with --release -- --ignored --nocapture"]
+    fn per_request_costs() {
+        let raw = std::fs::read("/tmp/direct.http").unwrap();
+        let parsed = headwarden_core::parse(&raw).unwrap();
+        let mut response = parsed.exchanges[0].response.clone();
+        let body = response.body.take().unwrap_or_default();
+        let request = Request {
+            method: Some("GET".into()),
+            url: Some("https://127.0.0.1:8787/".into()),
+            headers: Headers::new(),
+        };
+        let policy = Policy::balanced();
+        let n = 2000;
+        let t = std::time::Instant::now();
+        for _ in 0..n {
+            std::hint::black_box(grade(&request, &response, &policy));
+        }
+        println!("grade: {:.1} us", t.elapsed().as_secs_f64() * 1e6 / n as f64);
+        let t = std::time::Instant::now();
+        let mut out = response.clone();
+        for _ in 0..n {
+            out = response.clone();
+            std::hint::black_box(headwarden_core::policy::enforce_with(
+                &mut out,
+                Some(&request),
+                &policy,
+                headwarden_core::policy::Mode::Enforce,
+                &mut || "AAAAAAAAAAAAAAAAAAAAAA==".into(),
+            ));
+        }
+        println!("enforce: {:.1} us", t.elapsed().as_secs_f64() * 1e6 / n as f64);
+        let t = std::time::Instant::now();
+        for _ in 0..n {
+            std::hint::black_box(grade(&request, &out, &policy));
+        }
+        println!("grade after: {:.1} us", t.elapsed().as_secs_f64() * 1e6 / n as f64);
+        let opts = headwarden_core::policy::NonceOptions {
+            nonce: Some("AAAAAAAAAAAAAAAAAAAAAA==".into()),
+            scripts: Some(headwarden_core::policy::NonceScripts::All),
+            styles: None,
+            remove_meta_csp: true,
+            keep_existing: false,
+        };
+        let t = std::time::Instant::now();
+        for _ in 0..n {
+            std::hint::black_box(headwarden_core::policy::rewrite_html(&body, &opts).unwrap());
+        }
+        println!("rewrite {} bytes: {:.1} us", body.len(), t.elapsed().as_secs_f64() * 1e6 / n as f64);
+        let t = std::time::Instant::now();
+        for _ in 0..n {
+            std::hint::black_box(Policy::load("balanced").unwrap());
+        }
+        println!("policy load: {:.1} us", t.elapsed().as_secs_f64() * 1e6 / n as f64);
+    }
+}

@@ -18,6 +18,7 @@ mod setup;
 mod test;
 mod util;
 mod web;
+mod worker;
 
 use anyhow::{bail, Result};
 
@@ -48,6 +49,10 @@ fn dispatch(args: &[String]) -> Result<()> {
         // Temporary (npm engineer): build / test the npm package alone.
         Some("npm-build") => npm::build(&util::root().join("target/dist")).map(|_| ()),
         Some("npm-test") => npm::test(),
+        // Temporary (worker engineer): build the worker alone / run its end-to-end test.
+        Some("worker-build") => worker::build(),
+        Some("worker-test") => worker::test(),
+        Some("worker-dev") => worker::dev(rest.iter().any(|a| a == "--check")),
         Some("-h" | "--help") | None => {
             println!("{USAGE}");
             Ok(())

@@ -210,7 +210,9 @@ impl Response {
         match self.headers.get("content-type") {
             Some(ct) => {
                 let ct = ct.trim_start();
-                ct.len() >= 9 && ct[..9].eq_ignore_ascii_case("text/html")
+                // `get`: the value may hold a multi-byte character (U+FFFD) before byte 9.
+                ct.get(..9)
+                    .is_some_and(|t| t.eq_ignore_ascii_case("text/html"))
                     || ct.to_ascii_lowercase().starts_with("application/xhtml")
             }
             None => false,

@@ -1,6 +1,6 @@
 // Memory does not grow across many calls: the wasm linear memory (which never shrinks, so
 // any leak shows as growth) and the JS heap after a full GC. HEADWARDEN_MEMORY_CALLS sets
-// the number of check() calls (default 1,000,000).
+// the number of check() calls (default 200,000; set 1000000 for the full run).
 
 import { test } from "node:test";
 import assert from "node:assert/strict";
@@ -12,7 +12,9 @@ import { pathToFileURL } from "node:url";
 import { check, checkCsp } from "headwarden";
 
 const require = createRequire(import.meta.url);
-const CALLS = Number(process.env.HEADWARDEN_MEMORY_CALLS ?? 1_000_000);
+// 1,000,000 calls took 311 s on the shared 2-core VM under load (3,210 checks/s, memory flat);
+// the default keeps the test near a minute there.
+const CALLS = Number(process.env.HEADWARDEN_MEMORY_CALLS ?? 200_000);
 v8.setFlagsFromString("--expose-gc");
 const gc = vm.runInNewContext("gc");
 
@@ -28,8 +30,8 @@ test(`memory is flat across ${CALLS.toLocaleString("en-US")} check() calls`, { t
   const wasmBefore = memory.buffer.byteLength;
   const heapBefore = process.memoryUsage().heapUsed;
   const t0 = performance.now();
-  let score = 0;
-  for (let i = 0; i < CALLS; i++) score += check(INPUT).exchanges[0].score;
+  let findings = 0;
+  for (let i = 0; i < CALLS; i++) findings += check(INPUT).exchanges[0].findings.length;
   const seconds = (performance.now() - t0) / 1000;
   gc();
   const wasmAfter = memory.buffer.byteLength;
@@ -37,7 +39,7 @@ test(`memory is flat across ${CALLS.toLocaleString("en-US")} check() calls`, { t
   console.log(
     `# ${CALLS} checks in ${seconds.toFixed(1)} s (${Math.round(CALLS / seconds)}/s); wasm memory ${wasmBefore} -> ${wasmAfter} B; JS heap ${(heapBefore / 1e6).toFixed(1)} -> ${(heapAfter / 1e6).toFixed(1)} MB`,
   );
-  assert.ok(score > 0);
+  assert.equal(findings, CALLS * check(INPUT).exchanges[0].findings.length);
   assert.equal(wasmAfter, wasmBefore, "the wasm memory grew");
   assert.ok(heapAfter < heapBefore + 8e6, `the JS heap grew by ${heapAfter - heapBefore} B`);
 });

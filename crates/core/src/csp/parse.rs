@@ -430,7 +430,11 @@ pub fn parse_serialized_csp(
     let mut parser = DirectiveParser::default();
     // Step 3: strictly split on ";".
     let base = text;
-    for raw in base.split(';') {
+    let mut start = 0;
+    for end in memchr::memchr_iter(b';', base.as_bytes()).chain([base.len()]) {
+        // ';' is ASCII, so `start..end` are char boundaries.
+        let raw = base.get(start..end).unwrap_or("");
+        start = end + 1;
         // 3.1: strip leading and trailing ASCII whitespace.
         let token = trim_ascii_whitespace(raw);
         // 3.2: skip empty tokens (non-ASCII ones are kept, marked, below).
@@ -619,9 +623,13 @@ impl DirectiveParser {
         let earlier = &policy.values[start..];
         let text = |v: &Value| base.get(v.span.range()).unwrap_or("");
         if earlier.len() < LINEAR_DUPLICATE_SCAN {
-            return earlier.iter().any(|v| text(v).eq_ignore_ascii_case(word));
+            let len = word.len() as u32;
+            return earlier
+                .iter()
+                .any(|v| v.span.end - v.span.start == len && text(v).eq_ignore_ascii_case(word));
         }
         if self.seen_values.is_empty() {
+            self.seen_values.reserve(4 * LINEAR_DUPLICATE_SCAN);
             for (i, v) in earlier.iter().enumerate() {
                 self.seen_values
                     .entry(hash_lowercase(text(v)))
@@ -661,12 +669,22 @@ impl Hasher for Prehashed {
     }
 }
 
-/// FNV-1a of the ASCII-lowercased bytes.
+/// A case-insensitive hash of `s` (Fx-style multiply-rotate).
+///
+/// Eight bytes at a time, each byte ORed with 0x20: ASCII letters fold to lowercase (other
+/// bytes may collide, which only costs a text comparison).
 fn hash_lowercase(s: &str) -> u64 {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for b in s.bytes() {
-        h ^= u64::from(b.to_ascii_lowercase());
-        h = h.wrapping_mul(0x0100_0000_01b3);
+    const K: u64 = 0x517c_c1b7_2722_0a95;
+    let bytes = s.as_bytes();
+    let mut h = bytes.len() as u64;
+    let mut chunks = bytes.chunks_exact(8);
+    for chunk in &mut chunks {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(chunk);
+        h = (h.rotate_left(5) ^ (u64::from_le_bytes(word) | 0x2020_2020_2020_2020)).wrapping_mul(K);
+    }
+    for b in chunks.remainder() {
+        h = (h.rotate_left(5) ^ u64::from(b | 0x20)).wrapping_mul(K);
     }
     h
 }
@@ -825,12 +843,21 @@ fn parse_value(grammar: Option<ValueGrammar>, word: &str, position: usize) -> Pa
 
 /// RFC 9110 `tchar`.
 fn is_tchar(c: char) -> bool {
-    c.is_ascii_alphanumeric() || "!#$%&'*+-.^_`|~".contains(c)
+    c.is_ascii_alphanumeric()
+        || matches!(
+            c,
+            '!' | '#' | '$' | '%' | '&' | '\'' | '*' | '+' | '-' | '.' | '^' | '_' | '`' | '|' | '~'
+        )
 }
 
 /// Characters of an RFC 3986 URI reference (unreserved, reserved, `%`).
 fn is_uri_char(c: char) -> bool {
-    c.is_ascii_alphanumeric() || "-._~:/?#[]@!$&'()*+,;=%".contains(c)
+    c.is_ascii_alphanumeric()
+        || matches!(
+            c,
+            '-' | '.' | '_' | '~' | ':' | '/' | '?' | '#' | '[' | ']' | '@' | '!' | '$' | '&'
+                | '\'' | '(' | ')' | '*' | '+' | ',' | ';' | '=' | '%'
+        )
 }
 
 /// Fetch's "get, decode, and split" on a header value: splits on commas that are not

@@ -393,7 +393,7 @@ fn check_characters(token: &str) -> Result<(), SourceError> {
 
 fn parse_quoted(token: &str) -> Result<SourceExpression<&str>, SourceError> {
     // token[0] is the opening quote; find the closing one.
-    let Some(close) = token[1..].find('\'').map(|i| i + 1) else {
+    let Some(close) = memchr::memchr(b'\'', &token.as_bytes()[1..]).map(|i| i + 1) else {
         return Err(SourceError::UnterminatedQuote);
     };
     if close + 1 < token.len() {
@@ -412,7 +412,9 @@ fn parse_quoted(token: &str) -> Result<SourceExpression<&str>, SourceError> {
             Err(Base64Error::Character { at, ch }) => Err(SourceError::NonceCharacter { at, ch }),
         };
     }
-    if let Some((algorithm, digest)) = inner.split_once('-') {
+    if let Some((algorithm, digest)) = memchr::memchr(b'-', inner.as_bytes())
+        .map(|i| (&inner[..i], &inner[i + 1..]))
+    {
         if let Ok(algorithm) = algorithm.parse::<HashAlgorithm>() {
             return match check_base64_value(digest, 1 + 7) {
                 Ok(()) => Ok(SourceExpression::Hash { algorithm, digest }),

@@ -115,7 +115,8 @@ function flat(pairs) {
 
 // ---------------------------------------------------------------------------------------
 // Rule docs: the report's `rules` section comes from this cache (the wasm leaves it empty,
-// which keeps every report's JSON small), as frozen objects shared between reports.
+// which keeps every report crossing from wasm small), as frozen objects shared between
+// reports.
 
 const ruleDocs = new Map();
 
@@ -137,8 +138,7 @@ function ruleDoc(id) {
   return doc;
 }
 
-function finishReport(json) {
-  const report = JSON.parse(json);
+function finishReport(report) {
   let ids = null;
   for (const exchange of report.exchanges) {
     for (const finding of exchange.findings) {
@@ -305,7 +305,7 @@ export function checkCsp(policy) {
   } catch (e) {
     rethrow(e);
   }
-  return JSON.parse(out);
+  return out;
 }
 
 // ---------------------------------------------------------------------------------------
