@@ -56,9 +56,27 @@ pub fn demo(check_only: bool) -> Result<()> {
         bail!("the web checker's own headers do not earn A+");
     }
 
+    // The edge worker in front of the same Flask app, enforcing the balanced preset.
+    let (_worker, worker_port) =
+        crate::worker::start(&format!("http://127.0.0.1:{flask_port}"), &[])?;
+    let worker_url = format!("https://127.0.0.1:{worker_port}/");
+    println!("\n== headwarden check {worker_url}  (Flask through the worker)\n");
+    let through = util::output(util::cmd("curl").args(["-sik", &worker_url]))?;
+    let mut checked = util::cmd(&cli)
+        .args(["check", "--scheme", "https", "-"])
+        .stdin(std::process::Stdio::piped())
+        .spawn()?;
+    {
+        use std::io::Write;
+        let mut stdin = checked.stdin.take().expect("piped stdin");
+        stdin.write_all(through.as_bytes())?;
+    }
+    checked.wait()?;
+
     println!("\nheadwarden demo is running:");
     println!("  sample Flask app (gunicorn):  {flask_url}");
     println!("  web checker:                  {web_url}");
+    println!("  worker in front of Flask:     {worker_url}  (self-signed certificate)");
     if check_only {
         println!("demo: everything answered; stopping (--check).");
         return Ok(());

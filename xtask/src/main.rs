@@ -10,6 +10,7 @@
 //! - `dist`:  the web site, the npm tarball and the worker bundle in `target/dist/`.
 
 mod bench;
+mod dist;
 mod demo;
 mod fuzz;
 mod npm;
@@ -40,7 +41,7 @@ fn dispatch(args: &[String]) -> Result<()> {
         Some("demo") => demo::demo(rest.iter().any(|a| a == "--check")),
         Some("bench") => bench::bench(rest),
         Some("fuzz") => fuzz::cli(rest),
-        Some("dist") => bail!("dist: not written yet"),
+        Some("dist") => dist::dist(),
         // Temporary (web engineer): build the site alone; `--dev` skips the size passes.
         Some("web-build") => web::build(
             !rest.iter().any(|a| a == "--dev"),

@@ -17,6 +17,8 @@ const STEPS: &[Step] = &[
     ("wasm32-build", wasm32_build),
     ("cargo-test", cargo_test),
     ("web-e2e", web_e2e),
+    ("npm-e2e", npm_e2e),
+    ("worker-e2e", crate::worker::test),
     ("fuzz-smoke", fuzz_smoke),
     ("cargo-deny", crate::fuzz::deny),
     ("demo-check", demo_check),
@@ -107,6 +109,12 @@ fn web_e2e() -> Result<()> {
     run(util::cmd("node")
         .args(["--test", "tests/e2e/web.test.mjs"])
         .env("HEADWARDEN_WEB_DIR", &site))
+}
+
+/// Builds and packs the npm package, then tests the tarball as a user would.
+fn npm_e2e() -> Result<()> {
+    crate::npm::build(&util::root().join("target/dist"))?;
+    crate::npm::test()
 }
 
 fn fuzz_smoke() -> Result<()> {
