@@ -1,6 +1,8 @@
 //! The audit log: one JSON line per request (what happened, what changed, the grade of the
 //! response headers before and after), and the grading itself.
 
+use std::rc::Rc;
+
 use headwarden_core::input::InputFormat;
 use headwarden_core::policy::{Action, Change};
 use headwarden_core::{check_exchanges, CheckOptions, Exchange, Policy, Request, Response};
@@ -35,6 +37,43 @@ pub fn grade(request: &Request, response: &Response, policy: &Policy) -> (String
         .first()
         .map(|e| (e.grade.as_str().to_string(), e.score))
         .unwrap_or_else(|| ("F".to_string(), 0))
+}
+
+/// The grading of one proxied response, done after the response has gone out (it is for
+/// the log, not for the client).
+#[derive(Debug, Clone)]
+pub struct PendingGrades {
+    pub request: Request,
+    /// The origin's response head.
+    pub before: Response,
+    /// What the worker sent.
+    pub after: Response,
+    pub policy: Rc<Policy>,
+}
+
+impl PendingGrades {
+    pub fn new(request: &Request, before: &Response, after: &Response, policy: Rc<Policy>) -> Self {
+        let head = |r: &Response| Response {
+            body: None,
+            ..r.clone()
+        };
+        PendingGrades {
+            request: request.clone(),
+            before: head(before),
+            after: head(after),
+            policy,
+        }
+    }
+
+    /// Grades both heads into `log`.
+    pub fn apply(self, log: &mut LogLine) {
+        let (before, score_before) = grade(&self.request, &self.before, &self.policy);
+        let (after, score_after) = grade(&self.request, &self.after, &self.policy);
+        log.grade_before = Some(before);
+        log.score_before = Some(score_before);
+        log.grade_after = Some(after);
+        log.score_after = Some(score_after);
+    }
 }
 
 /// What the worker did with a request.
@@ -95,6 +134,9 @@ pub struct LogLine {
     pub error: Option<String>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub csp_reports: Vec<Violation>,
+    /// Grades still to compute (see [`PendingGrades`]).
+    #[serde(skip)]
+    pub pending: Option<PendingGrades>,
 }
 
 /// A guard that report-only mode let through.
@@ -128,6 +170,7 @@ impl LogLine {
             body_rewritten: false,
             error: None,
             csp_reports: Vec::new(),
+            pending: None,
         }
     }
 
@@ -249,7 +292,10 @@ mod timing {
         for _ in 0..n {
             std::hint::black_box(grade(&request, &response, &policy));
         }
-        println!("grade: {:.1} us", t.elapsed().as_secs_f64() * 1e6 / n as f64);
+        println!(
+            "grade: {:.1} us",
+            t.elapsed().as_secs_f64() * 1e6 / n as f64
+        );
         let t = std::time::Instant::now();
         let mut out = response.clone();
         for _ in 0..n {
@@ -262,12 +308,18 @@ mod timing {
                 &mut || "AAAAAAAAAAAAAAAAAAAAAA==".into(),
             ));
         }
-        println!("enforce: {:.1} us", t.elapsed().as_secs_f64() * 1e6 / n as f64);
+        println!(
+            "enforce: {:.1} us",
+            t.elapsed().as_secs_f64() * 1e6 / n as f64
+        );
         let t = std::time::Instant::now();
         for _ in 0..n {
             std::hint::black_box(grade(&request, &out, &policy));
         }
-        println!("grade after: {:.1} us", t.elapsed().as_secs_f64() * 1e6 / n as f64);
+        println!(
+            "grade after: {:.1} us",
+            t.elapsed().as_secs_f64() * 1e6 / n as f64
+        );
         let opts = headwarden_core::policy::NonceOptions {
             nonce: Some("AAAAAAAAAAAAAAAAAAAAAA==".into()),
             scripts: Some(headwarden_core::policy::NonceScripts::All),
@@ -279,11 +331,18 @@ mod timing {
         for _ in 0..n {
             std::hint::black_box(headwarden_core::policy::rewrite_html(&body, &opts).unwrap());
         }
-        println!("rewrite {} bytes: {:.1} us", body.len(), t.elapsed().as_secs_f64() * 1e6 / n as f64);
+        println!(
+            "rewrite {} bytes: {:.1} us",
+            body.len(),
+            t.elapsed().as_secs_f64() * 1e6 / n as f64
+        );
         let t = std::time::Instant::now();
         for _ in 0..n {
             std::hint::black_box(Policy::load("balanced").unwrap());
         }
-        println!("policy load: {:.1} us", t.elapsed().as_secs_f64() * 1e6 / n as f64);
+        println!(
+            "policy load: {:.1} us",
+            t.elapsed().as_secs_f64() * 1e6 / n as f64
+        );
     }
 }

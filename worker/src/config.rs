@@ -3,6 +3,7 @@
 //! names the var. A request never runs under half a configuration.
 
 use std::fmt;
+use std::rc::Rc;
 use std::str::FromStr;
 
 use headwarden_core::policy::{LoadError, Mode};
@@ -92,7 +93,7 @@ pub struct Config {
     pub origin: String,
     /// A path prefix of `ORIGIN_URL` (empty, or `/app` without a trailing slash).
     pub origin_base_path: String,
-    pub policy: Policy,
+    pub policy: Rc<Policy>,
     pub mode: Mode,
     pub on_error: OnError,
     pub timeout_ms: u32,
@@ -140,7 +141,7 @@ impl Config {
         Ok(Config {
             origin,
             origin_base_path,
-            policy,
+            policy: Rc::new(policy),
             mode,
             on_error,
             timeout_ms,

@@ -20,7 +20,7 @@ use worker::web_sys::{
 };
 use worker::{console_error, console_log, event, Context, Delay, Env};
 
-use crate::audit::{grade, LogLine, Outcome, WouldRefuse};
+use crate::audit::{LogLine, Outcome, PendingGrades, WouldRefuse};
 use crate::config::{Config, ConfigError, OnError, Vars};
 use crate::csp_report::{self, MAX_REPORT_BYTES, REPORT_PATH};
 use crate::forward::{self, ClientFacts, UrlParts};
@@ -86,7 +86,14 @@ async fn fetch(req: web_sys::Request, env: Env, ctx: Context) -> worker::Result<
     };
     log.status = response.status();
     log.duration_ms = js_sys::Date::now() - started;
-    console_log!("{}", log.to_json());
+    match log.pending.take() {
+        // The grades are for the log: computed once the response is on its way.
+        Some(pending) => ctx.wait_until(async move {
+            pending.apply(&mut log);
+            console_log!("{}", log.to_json());
+        }),
+        None => console_log!("{}", log.to_json()),
+    }
     Ok(response)
 }
 
@@ -509,7 +516,6 @@ async fn respond(
             }
         }
     }
-    let (grade_before, score_before) = grade(request, &original, &cfg.policy);
 
     let mut nonce_failed = false;
     let mut nonce = || {
@@ -554,11 +560,12 @@ async fn respond(
     if nonce_failed {
         return Err(Fault("crypto.getRandomValues failed: no nonce".into()));
     }
-    let (grade_after, score_after) = grade(request, &response, &cfg.policy);
-    log.grade_before = Some(grade_before);
-    log.score_before = Some(score_before);
-    log.grade_after = Some(grade_after);
-    log.score_after = Some(score_after);
+    log.pending = Some(PendingGrades::new(
+        request,
+        &original,
+        &response,
+        Rc::clone(&cfg.policy),
+    ));
     log.set_changes(&enforcement.changes);
 
     let body_len_changes = response.body.is_some() || enforcement.rewrite_body.is_some();

@@ -72,6 +72,11 @@ pub fn demo(check_only: bool) -> Result<()> {
         stdin.write_all(through.as_bytes())?;
     }
     checked.wait()?;
+    println!(
+        "\nThe worker fixes headers, cookies and the CSP; it cannot fix SECRET_KEY=dev \
+         (critical, so the grade stays F): rotate the key. `tests/e2e/worker.test.mjs` \
+         runs Flask with a random key, and the worker then earns an A or better."
+    );
 
     println!("\nheadwarden demo is running:");
     println!("  sample Flask app (gunicorn):  {flask_url}");
