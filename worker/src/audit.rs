@@ -126,7 +126,7 @@ pub struct LogLine {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub score_after: Option<u8>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub changes: Vec<Change>,
+    pub changes: Vec<LoggedChange>,
     /// The HTML body streams through the nonce rewriter.
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub body_rewritten: bool,
@@ -137,6 +137,28 @@ pub struct LogLine {
     /// Grades still to compute (see [`PendingGrades`]).
     #[serde(skip)]
     pub pending: Option<PendingGrades>,
+}
+
+/// A [`Change`] as logged: what and where, without the explanation (the same for every
+/// request, and the log line is written for each), cookie values redacted.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct LoggedChange {
+    pub action: Action,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub header: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cookie: Option<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub before: Vec<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub after: Option<String>,
+    /// Only written when false (report-only mode: what would have changed).
+    #[serde(skip_serializing_if = "is_true")]
+    pub applied: bool,
+}
+
+fn is_true(b: &bool) -> bool {
+    *b
 }
 
 /// A guard that report-only mode let through.
@@ -186,20 +208,28 @@ impl LogLine {
     }
 }
 
-fn redact(change: &Change) -> Change {
+fn redact(change: &Change) -> LoggedChange {
     let is_cookie = change.cookie.is_some()
         || matches!(change.action, Action::HardenCookie | Action::RenameCookie)
         || change
             .header
             .as_deref()
             .is_some_and(|h| h.eq_ignore_ascii_case("set-cookie"));
-    if !is_cookie {
-        return change.clone();
+    let value = |v: &str| {
+        if is_cookie {
+            redact_cookie(v)
+        } else {
+            v.to_string()
+        }
+    };
+    LoggedChange {
+        action: change.action,
+        header: change.header.clone(),
+        cookie: change.cookie.clone(),
+        before: change.before.iter().map(|v| value(v)).collect(),
+        after: change.after.as_deref().map(value),
+        applied: change.applied,
     }
-    let mut c = change.clone();
-    c.before = c.before.iter().map(|v| redact_cookie(v)).collect();
-    c.after = c.after.as_deref().map(redact_cookie);
-    c
 }
 
 /// `name=value; Path=/` → `name=…; Path=/`.

@@ -39,7 +39,9 @@ pub fn dist() -> Result<()> {
 
 fn copy_dir(from: &Path, to: &Path) -> Result<()> {
     std::fs::create_dir_all(to)?;
-    for entry in std::fs::read_dir(from).with_context(|| format!("{} is missing", from.display()))? {
+    for entry in
+        std::fs::read_dir(from).with_context(|| format!("{} is missing", from.display()))?
+    {
         let entry = entry?;
         let target = to.join(entry.file_name());
         if entry.file_type()?.is_dir() {

@@ -10,8 +10,8 @@
 //! - `dist`:  the web site, the npm tarball and the worker bundle in `target/dist/`.
 
 mod bench;
-mod dist;
 mod demo;
+mod dist;
 mod fuzz;
 mod npm;
 mod serve;

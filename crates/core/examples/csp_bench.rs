@@ -46,7 +46,8 @@ fn main() {
         lines.len()
     );
 
-    let modes: [(&str, fn(&str) -> usize); 3] = [
+    type Mode = (&'static str, fn(&str) -> usize);
+    let modes: [Mode; 3] = [
         ("core", |l| check_csp(l).raw.len()),
         ("strict", |l| check_csp(l).raw.len()),
         ("harness", |l| {

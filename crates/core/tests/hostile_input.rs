@@ -193,7 +193,8 @@ fn rendering_the_report_of_a_large_har_is_linear() {
     let report = check(&parsed, &Policy::default(), &CheckOptions::default());
     // SARIF is built as a `serde_json::Value` tree first, which costs about ten times the
     // text it becomes.
-    let renderers: [(&str, fn(&headwarden_core::Report) -> String, usize); 4] = [
+    type Renderer = (&'static str, fn(&headwarden_core::Report) -> String, usize);
+    let renderers: [Renderer; 4] = [
         ("json", json::render, 3),
         ("sarif", |r| sarif::render(r, Some("big.har")), 12),
         ("markdown", markdown::render, 3),

@@ -20,11 +20,14 @@ fn check_everywhere(input: &[u8]) {
 /// (`end byte index 9 is not a char boundary`).
 #[test]
 fn content_type_with_a_multibyte_character_before_byte_9() {
-    check_everywhere(b"HTTP/1.1 500 INTERNAL SERVER ERROR\r\nContent-Type: text/h/\0\0\0\0\0\0\0tml\r\n\r\n<p>");
+    check_everywhere(
+        b"HTTP/1.1 500 INTERNAL SERVER ERROR\r\nContent-Type: text/h/\0\0\0\0\0\0\0tml\r\n\r\n<p>",
+    );
     check_everywhere(b"HTTP/1.1 200 OK\r\nContent-Type: text/h\xff\xfftml\r\n\r\n<!doctype html>");
     check_everywhere("HTTP/1.1 200 OK\r\nContent-Type: text/ht\u{e9}ml\r\n\r\n".as_bytes());
     let mut r = Response::default();
-    r.headers.push(Header::new("Content-Type", "text/h\u{FFFD}ml"));
+    r.headers
+        .push(Header::new("Content-Type", "text/h\u{FFFD}ml"));
     assert!(!r.is_html());
     r.headers.set("Content-Type", "TEXT/HTML; charset=utf-8");
     assert!(r.is_html());
@@ -39,7 +42,8 @@ fn content_type_with_a_multibyte_character_before_byte_9() {
 /// `to_curl_bytes`, which writes the raw bytes. Now the raw bytes are dropped.
 #[test]
 fn a_nul_in_raw_header_bytes_does_not_survive_enforce() {
-    let parsed = parse(b"HTTP/1.1 200 OK\r\nX-Nul: a\0b\r\nSet-Cookie: s=1\0; Path=/\r\n\r\n").unwrap();
+    let parsed =
+        parse(b"HTTP/1.1 200 OK\r\nX-Nul: a\0b\r\nSet-Cookie: s=1\0; Path=/\r\n\r\n").unwrap();
     let mut response = parsed.exchanges[0].response.clone();
     assert!(response
         .headers
@@ -48,11 +52,20 @@ fn a_nul_in_raw_header_bytes_does_not_survive_enforce() {
     for preset in ["strict", "balanced", "flask-talisman"] {
         let policy = Policy::load(preset).unwrap();
         let mut r = response.clone();
-        enforce(&mut r, None, &policy, &mut || "REGRESSIONNONCEAAAAAAAA".to_string());
+        enforce(&mut r, None, &policy, &mut || {
+            "REGRESSIONNONCEAAAAAAAA".to_string()
+        });
         let wire = r.to_curl_bytes();
-        assert!(!wire.contains(&0), "{preset}: {}", String::from_utf8_lossy(&wire));
-        assert!(r.headers.iter().all(|h| h.raw_value.is_none()
-            || !h.raw_value.as_deref().unwrap_or_default().contains(&0)));
+        assert!(
+            !wire.contains(&0),
+            "{preset}: {}",
+            String::from_utf8_lossy(&wire)
+        );
+        assert!(r
+            .headers
+            .iter()
+            .all(|h| h.raw_value.is_none()
+                || !h.raw_value.as_deref().unwrap_or_default().contains(&0)));
     }
     // Also with the empty policy.
     enforce(&mut response, None, &Policy::empty(), &mut String::new);

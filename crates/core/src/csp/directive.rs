@@ -157,10 +157,10 @@ impl DirectiveId {
         if name.is_empty() || name.len() > MAX_NAME_LEN {
             return None;
         }
-        TABLE
-            .iter()
-            .find(|d| d.name.len() == name.len() && d.name.eq_ignore_ascii_case(name))
-            .map(|d| d.id)
+        DirectiveId::ALL.iter().copied().find(|id| {
+            let known = id.as_str();
+            known.len() == name.len() && known.eq_ignore_ascii_case(name)
+        })
     }
 
     /// The table row.

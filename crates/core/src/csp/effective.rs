@@ -165,10 +165,11 @@ impl<'p> DirectiveRef<'p> {
     pub fn ignored(&self, target: DirectiveId, expr: &SourceExpression<&str>) -> Option<Ignored> {
         let f = self.flags();
         let script_like = target.is_script_like();
-        if script_like && f.has(ListFlags::STRICT_DYNAMIC) {
-            if expr.is_url_based() || expr.is_keyword(Keyword::UnsafeInline) {
-                return Some(Ignored::StrictDynamic);
-            }
+        if script_like
+            && f.has(ListFlags::STRICT_DYNAMIC)
+            && (expr.is_url_based() || expr.is_keyword(Keyword::UnsafeInline))
+        {
+            return Some(Ignored::StrictDynamic);
         }
         if expr.is_keyword(Keyword::UnsafeInline) && f.has(ListFlags::NONCE | ListFlags::HASH) {
             return Some(Ignored::NonceOrHash);

@@ -353,7 +353,7 @@ pub fn strict_rewrite(policy: &Policy) -> String {
 
 /// Runs every policy-level `csp-*` rule over `list`.
 pub fn evaluate_all(list: &PolicyList) -> Vec<CspFinding> {
-    let mut out = Vec::new();
+    let mut out = Vec::with_capacity(16);
     for (_, evaluate) in crate::rules::csp::POLICY_RULES {
         evaluate(list, &mut out);
     }
@@ -393,7 +393,7 @@ impl CspCheck {
     /// The findings, rendered, worst first.
     pub fn findings(&self) -> Vec<Finding> {
         let mut v = render(&self.policies, &self.raw);
-        v.sort_by(|a, b| b.severity.cmp(&a.severity));
+        v.sort_by_key(|f| std::cmp::Reverse(f.severity));
         v
     }
 

@@ -721,12 +721,38 @@ fn split_ascii_whitespace(s: &str) -> impl Iterator<Item = &str> {
             return None;
         }
         let start = i;
-        while b.get(i).is_some_and(|c| !is_ascii_whitespace(*c)) {
-            i += 1;
+        // Skip to the next whitespace byte; a control byte (also <= 0x20) stays in the token.
+        loop {
+            i = next_byte_at_most_space(b, i);
+            match b.get(i) {
+                Some(c) if !is_ascii_whitespace(*c) => i += 1,
+                _ => break,
+            }
         }
         // Whitespace is ASCII, so the run's ends are char boundaries.
         s.get(start..i)
     })
+}
+
+/// The first index at or after `i` whose byte is <= 0x20 (ASCII whitespace and
+/// controls), or `b.len()`. Eight bytes at a time: tokens such as hashes are long.
+fn next_byte_at_most_space(b: &[u8], mut i: usize) -> usize {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH_BITS: u64 = 0x8080_8080_8080_8080;
+    while let Some(chunk) = b.get(i..i + 8) {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(chunk);
+        let x = u64::from_le_bytes(word);
+        // "Has a byte less than 0x21" (Bit Twiddling Hacks' `hasless`, exact for n <= 128).
+        if x.wrapping_sub(ONES * 0x21) & !x & HIGH_BITS != 0 {
+            break;
+        }
+        i += 8;
+    }
+    while b.get(i).is_some_and(|c| *c > 0x20) {
+        i += 1;
+    }
+    i
 }
 
 /// A value as parsed, borrowing the policy text.
@@ -846,7 +872,20 @@ fn is_tchar(c: char) -> bool {
     c.is_ascii_alphanumeric()
         || matches!(
             c,
-            '!' | '#' | '$' | '%' | '&' | '\'' | '*' | '+' | '-' | '.' | '^' | '_' | '`' | '|' | '~'
+            '!' | '#'
+                | '$'
+                | '%'
+                | '&'
+                | '\''
+                | '*'
+                | '+'
+                | '-'
+                | '.'
+                | '^'
+                | '_'
+                | '`'
+                | '|'
+                | '~'
         )
 }
 
@@ -855,8 +894,28 @@ fn is_uri_char(c: char) -> bool {
     c.is_ascii_alphanumeric()
         || matches!(
             c,
-            '-' | '.' | '_' | '~' | ':' | '/' | '?' | '#' | '[' | ']' | '@' | '!' | '$' | '&'
-                | '\'' | '(' | ')' | '*' | '+' | ',' | ';' | '=' | '%'
+            '-' | '.'
+                | '_'
+                | '~'
+                | ':'
+                | '/'
+                | '?'
+                | '#'
+                | '['
+                | ']'
+                | '@'
+                | '!'
+                | '$'
+                | '&'
+                | '\''
+                | '('
+                | ')'
+                | '*'
+                | '+'
+                | ','
+                | ';'
+                | '='
+                | '%'
         )
 }
 

@@ -39,10 +39,11 @@ macro_rules! keywords {
 
             /// The keyword for a name without quotes, ASCII case-insensitively.
             pub fn from_name(name: &str) -> Option<Keyword> {
-                Keyword::ALL
+                const NAMES: &[(&str, Keyword)] = &[$(($text, Keyword::$id)),*];
+                NAMES
                     .iter()
-                    .copied()
-                    .find(|k| k.name().len() == name.len() && k.name().eq_ignore_ascii_case(name))
+                    .find(|(n, _)| n.len() == name.len() && n.eq_ignore_ascii_case(name))
+                    .map(|(_, k)| *k)
             }
         }
     };
@@ -379,7 +380,10 @@ pub fn parse(token: &str) -> Result<SourceExpression<&str>, SourceError> {
 /// VCHARs and whitespace, CSP3 §2.2).
 fn check_characters(token: &str) -> Result<(), SourceError> {
     // Branch-free over the whole token (vectorizes); the slow path finds the culprit.
-    if token.bytes().fold(true, |ok, b| ok & (b > 0x20) & (b < 0x7f)) {
+    if token
+        .bytes()
+        .fold(true, |ok, b| ok & (b > 0x20) & (b < 0x7f))
+    {
         return Ok(());
     }
     match token
@@ -394,7 +398,13 @@ fn check_characters(token: &str) -> Result<(), SourceError> {
 
 fn parse_quoted(token: &str) -> Result<SourceExpression<&str>, SourceError> {
     // token[0] is the opening quote; find the closing one.
-    let Some(close) = memchr::memchr(b'\'', &token.as_bytes()[1..]).map(|i| i + 1) else {
+    // Tokens are short: a plain scan beats memchr's setup.
+    let Some(close) = token
+        .bytes()
+        .skip(1)
+        .position(|b| b == b'\'')
+        .map(|i| i + 1)
+    else {
         return Err(SourceError::UnterminatedQuote);
     };
     if close + 1 < token.len() {
@@ -413,7 +423,9 @@ fn parse_quoted(token: &str) -> Result<SourceExpression<&str>, SourceError> {
             Err(Base64Error::Character { at, ch }) => Err(SourceError::NonceCharacter { at, ch }),
         };
     }
-    if let Some((algorithm, digest)) = memchr::memchr(b'-', inner.as_bytes())
+    if let Some((algorithm, digest)) = inner
+        .bytes()
+        .position(|b| b == b'-')
         .map(|i| (&inner[..i], &inner[i + 1..]))
     {
         if let Ok(algorithm) = algorithm.parse::<HashAlgorithm>() {
@@ -533,7 +545,7 @@ fn parse_unquoted(token: &str) -> Result<SourceExpression<&str>, SourceError> {
 fn find_scheme_separator(token: &str) -> Option<usize> {
     let b = token.as_bytes();
     let mut from = 0;
-    while let Some(i) = memchr::memchr(b':', b.get(from..)?) {
+    while let Some(i) = b.get(from..)?.iter().position(|c| *c == b':') {
         let at = from + i;
         if b.get(at + 1..at + 3) == Some(b"//") {
             return Some(at);
