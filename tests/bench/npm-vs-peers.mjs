@@ -51,6 +51,7 @@ function findPackage() {
     process.exit(2);
   }
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "headwarden-bench-"));
+  process.on("exit", () => fs.rmSync(dir, { recursive: true, force: true }));
   execFileSync("tar", ["-xzf", path.join(dist, tgz), "-C", dir]);
   return path.join(dir, "package");
 }

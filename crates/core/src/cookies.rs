@@ -638,16 +638,18 @@ impl Problems {
     }
 }
 
-/// The name-value pair: the crate splits it; nameless pairs (which the crate rejects)
-/// are read as browsers do.
+/// The name-value pair, split at the first `=` and trimmed (as the `cookie` crate and
+/// browsers do); nameless pairs are read as browsers do. Split by hand: the crate's
+/// parser also parses `Expires` with `time`'s format machinery, which would weigh on the
+/// wasm builds for no gain here.
 fn read_pair(pair: &str, c: &mut SetCookie, problems: &mut Problems) {
-    match cookie::Cookie::parse(pair) {
-        Ok(parsed) => {
-            c.name = parsed.name().to_string();
-            c.value = parsed.value().to_string();
+    match pair.split_once('=') {
+        Some((name, value)) if !name.trim().is_empty() => {
+            c.name = name.trim().to_string();
+            c.value = value.trim().to_string();
         }
-        Err(cookie::ParseError::EmptyName) => {
-            let value = pair.split_once('=').map_or("", |(_, v)| v.trim());
+        Some((_, value)) => {
+            let value = value.trim();
             c.value = value.to_string();
             if value.is_empty() {
                 problems.push(CookieProblem::Empty);
@@ -655,7 +657,7 @@ fn read_pair(pair: &str, c: &mut SetCookie, problems: &mut Problems) {
                 problems.push(CookieProblem::EmptyName(excerpt(value)));
             }
         }
-        Err(_) => {
+        None => {
             let value = pair.trim();
             c.value = value.to_string();
             if value.is_empty() {
@@ -995,6 +997,41 @@ fn lifetime(
     }
 }
 
+/// `at` in RFC 3339 (`2026-11-23T13:14:09Z`, `Z` for UTC), as `time`'s `Rfc3339` format
+/// writes it; `None` for years outside 0–9999. Written by hand: `time`'s formatting
+/// machinery is large in the wasm builds.
+pub fn rfc3339(at: OffsetDateTime) -> Option<String> {
+    use std::fmt::Write as _;
+    if !(0..=9999).contains(&at.year()) {
+        return None;
+    }
+    let mut out = format!(
+        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}",
+        at.year(),
+        u8::from(at.month()),
+        at.day(),
+        at.hour(),
+        at.minute(),
+        at.second()
+    );
+    if at.nanosecond() != 0 {
+        let frac = format!("{:09}", at.nanosecond());
+        out.push('.');
+        out.push_str(frac.trim_end_matches('0'));
+    }
+    let (h, m, s) = at.offset().as_hms();
+    if s != 0 {
+        return None;
+    }
+    if h == 0 && m == 0 {
+        out.push('Z');
+    } else {
+        let sign = if h < 0 || m < 0 { '-' } else { '+' };
+        let _ = write!(out, "{sign}{:02}:{:02}", h.unsigned_abs(), m.unsigned_abs());
+    }
+    Some(out)
+}
+
 /// Parses a date the way browsers read `Expires` (RFC 6265 §5.1.1): tokens in any order,
 /// so IMF-fixdate (`Wed, 21 Oct 2015 07:28:00 GMT`), RFC 850 (`Wednesday, 21-Oct-15
 /// 07:28:00 GMT`), asctime (`Wed Oct 21 07:28:00 2015`) and the Netscape variants all
@@ -1055,7 +1092,7 @@ fn parse_cookie_date_general(s: &str) -> Option<OffsetDateTime> {
 
 /// The fast path for the one format servers are asked to send (RFC 9110 IMF-fixdate,
 /// `Sun, 06 Nov 1994 08:49:37 GMT`); anything else takes the general algorithm.
-fn parse_imf_fixdate(s: &str) -> Option<OffsetDateTime> {
+pub(crate) fn parse_imf_fixdate(s: &str) -> Option<OffsetDateTime> {
     let b: &[u8; 29] = s.trim().as_bytes().try_into().ok()?;
     if b[3] != b','
         || b[4] != b' '
@@ -1344,10 +1381,7 @@ impl CookieView {
             .collect();
         verdicts.sort_unstable();
         verdicts.dedup();
-        let expires_at = cookie.expires_at.and_then(|t| {
-            t.format(&time::format_description::well_known::Rfc3339)
-                .ok()
-        });
+        let expires_at = cookie.expires_at.and_then(rfc3339);
         CookieView {
             name: cookie.name.clone(),
             class: cookie.class,
@@ -1719,5 +1753,45 @@ mod tests {
         assert_eq!(json["attributes"]["prefix"], "__Host-");
         assert_eq!(json["attributes"]["lifetime_seconds"], 60);
         assert!(json.get("deleted").is_none());
+    }
+
+    #[test]
+    fn rfc3339_matches_time_crate() {
+        use time::format_description::well_known::Rfc3339;
+        use time::UtcOffset;
+        let base = [
+            0i64,
+            1_795_000_000,
+            -62_167_219_200,
+            253_402_300_799,
+            951_782_400,
+        ];
+        for s in base {
+            let at = OffsetDateTime::from_unix_timestamp(s).unwrap();
+            for at in [
+                Some(at),
+                at.replace_nanosecond(120_000_000).ok(),
+                at.checked_to_offset(UtcOffset::from_hms(5, 30, 0).unwrap()),
+                at.checked_to_offset(UtcOffset::from_hms(-3, 0, 0).unwrap()),
+            ]
+            .into_iter()
+            .flatten()
+            {
+                assert_eq!(rfc3339(at), at.format(&Rfc3339).ok(), "{at}");
+            }
+        }
+        let far = OffsetDateTime::from_unix_timestamp(-62_167_219_201).unwrap();
+        assert_eq!(rfc3339(far), None);
+    }
+
+    #[test]
+    fn pair_split_like_the_cookie_crate() {
+        let c = parse(" sid = abc def ; Secure");
+        assert_eq!((c.name.as_str(), c.value.as_str()), ("sid", "abc def"));
+        let c = parse("a==b");
+        assert_eq!((c.name.as_str(), c.value.as_str()), ("a", "=b"));
+        let c = parse(" =v");
+        assert_eq!(c.name, "");
+        assert_eq!(c.value, "v");
     }
 }

@@ -96,7 +96,19 @@ pub fn check_exchanges(
     }
     let mut rule_docs = BTreeMap::new();
     let mut exchange_reports = Vec::with_capacity(contexts.len());
-    for (ctx, (mut findings, passed)) in contexts.iter().zip(results) {
+    for (ctx, result) in contexts.iter().zip(results) {
+        let rules::RuleResults {
+            mut findings,
+            passed,
+            capped,
+        } = result;
+        for (rule, left_out) in capped {
+            notes.push(format!(
+                "Exchange {}: `{rule}` found {left_out} more problems than the {} reported.",
+                ctx.index + 1,
+                rules::MAX_FINDINGS_PER_RULE
+            ));
+        }
         findings.sort_by_key(|f| std::cmp::Reverse(f.severity));
         for f in &mut findings {
             if let Some(evidence) = f.evidence.as_mut() {

@@ -98,13 +98,13 @@ macro_rules! directives {
             pub const ALL: &'static [DirectiveId] = &[$(DirectiveId::$id),*];
             /// How many ids there are.
             pub const COUNT: usize = [$(DirectiveId::$id),*].len();
+            /// Names and ids, compact for [`DirectiveId::lookup`].
+            const NAMES: &'static [(&'static str, DirectiveId)] = &[$(($name, DirectiveId::$id)),*];
 
             /// The directive's name (lowercase).
             pub fn as_str(self) -> &'static str {
                 match self { $(DirectiveId::$id => $name),* }
             }
-
-
         }
     };
 }
@@ -157,10 +157,10 @@ impl DirectiveId {
         if name.is_empty() || name.len() > MAX_NAME_LEN {
             return None;
         }
-        DirectiveId::ALL.iter().copied().find(|id| {
-            let known = id.as_str();
-            known.len() == name.len() && known.eq_ignore_ascii_case(name)
-        })
+        DirectiveId::NAMES
+            .iter()
+            .find(|(known, _)| known.len() == name.len() && known.eq_ignore_ascii_case(name))
+            .map(|(_, id)| *id)
     }
 
     /// The table row.

@@ -570,11 +570,7 @@ fn parse_host_source(token: &str) -> Result<HostSource<&str>, SourceError> {
     if rest.starts_with('[') {
         return Err(SourceError::Ipv6Literal);
     }
-    let host_end = rest
-        .bytes()
-        .position(|b| b == b':' || b == b'/')
-        .unwrap_or(rest.len());
-    let host = parse_host_part(&rest[..host_end], rest_at)?;
+    let (host, host_end) = parse_host_part(rest, rest_at)?;
     let mut after = &rest[host_end..];
     let mut after_at = rest_at + host_end;
     let mut port = Option::None;
@@ -598,49 +594,66 @@ fn parse_host_source(token: &str) -> Result<HostSource<&str>, SourceError> {
     })
 }
 
-fn parse_host_part(host: &str, offset: usize) -> Result<HostPattern<&str>, SourceError> {
-    if host.is_empty() {
-        return Err(SourceError::EmptyHost);
-    }
-    if host == "*" {
-        return Ok(HostPattern::Any);
-    }
-    let (labels, labels_at, wildcard) = match host.strip_prefix("*.") {
-        Some(rest) => (rest, offset + 2, true),
-        Option::None => (host, offset, false),
+/// Parses the `host-part` at the start of `rest` (up to `:` or `/`) in one pass; returns
+/// it and where it ends. `offset` is where `rest` starts in the token.
+fn parse_host_part(rest: &str, offset: usize) -> Result<(HostPattern<&str>, usize), SourceError> {
+    let b = rest.as_bytes();
+    let (wildcard, start) = match b {
+        [b'*'] | [b'*', b':' | b'/', ..] => return Ok((HostPattern::Any, 1)),
+        [b'*', b'.', ..] => (true, 2),
+        _ => (false, 0),
     };
-    // A trailing "." is allowed once (fully-qualified name).
-    let body = labels.strip_suffix('.').unwrap_or(labels);
-    if body.is_empty() {
-        return Err(SourceError::EmptyHostLabel { at: labels_at });
-    }
-    let mut label_len = 0;
-    for (i, b) in body.bytes().enumerate() {
-        let at = labels_at + i;
-        match b {
-            b'.' if label_len == 0 => return Err(SourceError::EmptyHostLabel { at }),
-            b'.' => label_len = 0,
-            b'*' => return Err(SourceError::MisplacedWildcard { at }),
-            b if b.is_ascii_alphanumeric() || b == b'-' => label_len += 1,
-            _ => {
-                return Err(SourceError::HostCharacter {
-                    at,
-                    ch: first_char(&body[i..]),
-                })
+    let mut i = start;
+    let mut label_len = 0usize;
+    while let Some(&c) = b.get(i) {
+        if HOST_CHARS[usize::from(c)] {
+            label_len += 1;
+        } else {
+            let at = offset + i;
+            match c {
+                b':' | b'/' => break,
+                b'.' if label_len == 0 => return Err(SourceError::EmptyHostLabel { at }),
+                b'.' => label_len = 0,
+                b'*' => return Err(SourceError::MisplacedWildcard { at }),
+                _ => {
+                    return Err(SourceError::HostCharacter {
+                        at,
+                        ch: first_char(&rest[i..]),
+                    })
+                }
             }
         }
+        i += 1;
     }
-    if label_len == 0 {
-        return Err(SourceError::EmptyHostLabel {
-            at: labels_at + body.len(),
-        });
+    if i == 0 {
+        return Err(SourceError::EmptyHost);
     }
-    Ok(if wildcard {
-        HostPattern::Wildcard(labels)
-    } else {
-        HostPattern::Exact(labels)
-    })
+    // A host may end with one "." (a fully-qualified name); "*." needs a label.
+    if label_len == 0 && (i == start || b[i - 1] != b'.') {
+        return Err(SourceError::EmptyHostLabel { at: offset + i });
+    }
+    let host = &rest[start..i];
+    Ok((
+        if wildcard {
+            HostPattern::Wildcard(host)
+        } else {
+            HostPattern::Exact(host)
+        },
+        i,
+    ))
 }
+
+/// `ALPHA / DIGIT / "-"` (`host-char`), as a table.
+const HOST_CHARS: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut i = 0;
+    while i < 256 {
+        let b = i as u8;
+        t[i] = b.is_ascii_alphanumeric() || b == b'-';
+        i += 1;
+    }
+    t
+};
 
 fn parse_port(port: &str, offset: usize) -> Result<Port, SourceError> {
     if port.is_empty() {

@@ -229,8 +229,7 @@ pub fn inflate_bounded(data: &[u8], limit: usize) -> Result<Vec<u8>, SessionErro
 pub fn iso8601(seconds: u64) -> Option<String> {
     let seconds = i64::try_from(seconds).ok()?;
     let at = time::OffsetDateTime::from_unix_timestamp(seconds).ok()?;
-    at.format(&time::format_description::well_known::Rfc3339)
-        .ok()
+    crate::cookies::rfc3339(at)
 }
 
 /// Flask's JSON tags (`flask.json.tag`): each is a one-key object.
@@ -348,12 +347,11 @@ fn format_uuid(hex: &str) -> Option<String> {
     ))
 }
 
-/// Flask writes datetimes as HTTP dates (`Mon, 23 Nov 2026 13:14:09 GMT`).
+/// Flask writes datetimes as HTTP dates (`Mon, 23 Nov 2026 13:14:09 GMT`, IMF-fixdate).
+/// Read with the cookie module's strict IMF-fixdate reader rather than `time`'s RFC 2822
+/// parser, whose format machinery is large in the wasm builds.
 fn http_date_to_iso(date: &str) -> Option<String> {
-    let at =
-        time::OffsetDateTime::parse(date, &time::format_description::well_known::Rfc2822).ok()?;
-    at.format(&time::format_description::well_known::Rfc3339)
-        .ok()
+    crate::cookies::rfc3339(crate::cookies::parse_imf_fixdate(date)?)
 }
 
 /// How sensitive a value kept in a readable session is.

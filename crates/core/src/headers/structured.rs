@@ -264,7 +264,13 @@ impl<'a> Parser<'a> {
                 if int_len > 12 || frac_len == 0 || frac_len > 3 {
                     return Err(bad);
                 }
-                text.parse().map(BareItem::Decimal).map_err(|_| bad)
+                // At most 15 digits: exact as f64 (and so is 10^frac_len), and one
+                // correctly rounded division gives what `str::parse::<f64>` would, without
+                // pulling core's float parser into the wasm builds.
+                let digits: String = text.chars().filter(|&c| c != '.').collect();
+                let scaled: i64 = digits.parse().map_err(|_| bad)?;
+                let divisor = [10.0, 100.0, 1000.0][frac_len - 1];
+                Ok(BareItem::Decimal(scaled as f64 / divisor))
             }
         }
     }
@@ -325,6 +331,10 @@ mod tests {
         assert_eq!(parse_item("?1"), Ok(BareItem::Boolean(true)));
         assert_eq!(parse_item("-12"), Ok(BareItem::Integer(-12)));
         assert_eq!(parse_item("1.25"), Ok(BareItem::Decimal(1.25)));
+        for text in ["0.1", "-0.3", "123456789012.999", "7.007", "999999999999.9"] {
+            let expected: f64 = text.parse().unwrap();
+            assert_eq!(parse_item(text), Ok(BareItem::Decimal(expected)), "{text}");
+        }
         assert!(parse_item("same-origin, same-origin").is_err());
         assert!(parse_item("").is_err());
         assert!(parse_item("a b").is_err());

@@ -240,25 +240,42 @@ pub fn by_id(id: &str) -> Option<&'static Rule> {
     all().iter().copied().find(|r| r.id == id)
 }
 
-/// Runs every rule over the exchanges of one input; returns, per exchange, its
-/// findings and the ids of the rules that were evaluated and held.
-pub(crate) fn run(contexts: &[Context<'_>]) -> Vec<(Vec<Finding>, Vec<&'static str>)> {
-    let mut results: Vec<(Vec<Finding>, Vec<&'static str>)> =
-        contexts.iter().map(|_| (Vec::new(), Vec::new())).collect();
+/// Most findings one rule reports on one exchange. Hostile input (thousands of `<meta>`
+/// CSPs, 10,000 cookies) would otherwise make a report, and every renderer after it,
+/// grow with the attack; the rest are counted in a note.
+pub const MAX_FINDINGS_PER_RULE: usize = 100;
+
+/// What [`run`] returns for one exchange.
+#[derive(Default)]
+pub(crate) struct RuleResults {
+    pub findings: Vec<Finding>,
+    /// Rules that were evaluated and held.
+    pub passed: Vec<&'static str>,
+    /// Rules that found more than [`MAX_FINDINGS_PER_RULE`], with how many were left out.
+    pub capped: Vec<(&'static str, usize)>,
+}
+
+/// Runs every rule over the exchanges of one input.
+pub(crate) fn run(contexts: &[Context<'_>]) -> Vec<RuleResults> {
+    let mut results: Vec<RuleResults> = contexts.iter().map(|_| RuleResults::default()).collect();
     let mut scratch = Vec::new();
     let mut across = Vec::new();
     for rule in all() {
         match rule.check {
             Check::Exchange(check) => {
-                for (ctx, (findings, passed)) in contexts.iter().zip(results.iter_mut()) {
+                for (ctx, result) in contexts.iter().zip(results.iter_mut()) {
                     if !ctx.options.is_enabled(rule.id) {
                         continue;
                     }
                     scratch.clear();
                     if check(ctx, &mut scratch) == Outcome::Checked && scratch.is_empty() {
-                        passed.push(rule.id);
+                        result.passed.push(rule.id);
                     }
-                    findings.append(&mut scratch);
+                    if scratch.len() > MAX_FINDINGS_PER_RULE {
+                        result.capped.push((rule.id, scratch.len() - MAX_FINDINGS_PER_RULE));
+                        scratch.truncate(MAX_FINDINGS_PER_RULE);
+                    }
+                    result.findings.append(&mut scratch);
                 }
             }
             Check::Input(check) => {
@@ -274,14 +291,14 @@ pub(crate) fn run(contexts: &[Context<'_>]) -> Vec<(Vec<Finding>, Vec<&'static s
                 }
                 let mut hit = vec![false; contexts.len()];
                 for (index, finding) in across.drain(..) {
-                    if let Some((findings, _)) = results.get_mut(index) {
+                    if let Some(result) = results.get_mut(index) {
                         hit[index] = true;
-                        findings.push(finding);
+                        result.findings.push(finding);
                     }
                 }
-                for (i, (_, passed)) in results.iter_mut().enumerate() {
+                for (i, result) in results.iter_mut().enumerate() {
                     if !hit[i] {
-                        passed.push(rule.id);
+                        result.passed.push(rule.id);
                     }
                 }
             }
