@@ -81,6 +81,7 @@ export async function stop(proc, graceMs = 5000) {
   }
   // Children that outlived the leader (gunicorn workers, workerd) go with the group.
   killGroup(proc, "SIGKILL");
+  if (proc.tmp) fs.rmSync(proc.tmp, { recursive: true, force: true });
 }
 
 export async function stopAll() {
@@ -252,13 +253,14 @@ export async function startWrangler({
   customBuild = true,
 }) {
   const inspector = await freePort();
+  const persist = tmpDir("headwarden-wrangler-");
   const args = [
     "dev",
     "--ip", "127.0.0.1",
     "--port", String(port),
     "--inspector-port", String(inspector),
     "--local-protocol", useHttps ? "https" : "http",
-    "--persist-to", tmpDir("headwarden-wrangler-"),
+    "--persist-to", persist,
     "--show-interactive-dev-session=false",
     ...extraArgs,
   ];
@@ -267,6 +269,7 @@ export async function startWrangler({
     cwd: dir,
     env: toolEnv(prebuilt ? { HEADWARDEN_WORKER_PREBUILT: "1" } : {}),
   });
+  proc.tmp = persist;
   const scheme = useHttps ? "https" : "http";
   proc.url = `${scheme}://127.0.0.1:${port}`;
   // With a custom build, wrangler runs it a second time once its file watcher is ready, and

@@ -195,12 +195,27 @@ struct Outcome {
     crash: Option<String>,
 }
 
+/// The target binaries `cargo fuzz build` wrote (release, for the host).
+fn fuzz_bin_dir() -> Result<PathBuf> {
+    let version = util::output(Command::new("rustc").arg("-vV"))?;
+    let host = version
+        .lines()
+        .find_map(|l| l.strip_prefix("host: "))
+        .context("`rustc -vV` names no host")?;
+    Ok(fuzz_dir().join("target").join(host.trim()).join("release"))
+}
+
 fn fuzz_one(target: &str, seconds: u64) -> Result<Outcome> {
     let corpus = fuzz_dir().join("corpus").join(target);
-    let mut c = cargo_fuzz();
-    c.args(["run", target])
+    let artifacts = fuzz_dir().join("artifacts").join(target);
+    std::fs::create_dir_all(&artifacts)?;
+    // The binary of the one build at the start, not `cargo fuzz run`, which would rebuild
+    // whenever a source file changed meanwhile.
+    let mut c = Command::new(fuzz_bin_dir()?.join(target));
+    c.current_dir(fuzz_dir())
+        .env("ASAN_OPTIONS", "detect_odr_violation=0")
         .arg(&corpus)
-        .arg("--")
+        .arg(format!("-artifact_prefix={}/", artifacts.display()))
         .arg(format!("-max_total_time={seconds}"))
         // A slow input is a bug (everything is linear); libFuzzer's default is 20 minutes.
         .arg("-timeout=10")
@@ -242,7 +257,7 @@ fn fuzz_one(target: &str, seconds: u64) -> Result<Outcome> {
     }
     let status = child.wait()?;
     if !status.success() && crash.is_none() {
-        crash = Some(format!("exited with {status}"));
+        crash = Some(format!("{target} exited with {status} before fuzzing"));
     }
     if crash.is_some() {
         eprintln!("---- last lines of {target} ----\n{}", tail.join("\n"));

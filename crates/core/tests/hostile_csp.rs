@@ -37,15 +37,42 @@ fn assert_checks_within(what: &str, policy: &str, factor: usize) {
 fn one_megabyte_policies_of_few_directives() {
     let _alone = alone();
     let shapes = [
-        ("one directive, 55,000 hosts", fill(" https://a.example", "script-src")),
+        (
+            "one directive, 55,000 hosts",
+            fill(" https://a.example", "script-src"),
+        ),
         ("one 1 MB token", fill("a", "script-src ")),
-        ("60,000 nonces", fill(" 'nonce-abcdefgh'", "script-src 'strict-dynamic'")),
-        ("19,000 hashes", fill(" 'sha256-47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU='", "script-src")),
-        ("quotes and keywords", fill(" 'unsafe-inline' 'self' 'none' '", "default-src")),
+        (
+            "60,000 nonces",
+            fill(" 'nonce-abcdefgh'", "script-src 'strict-dynamic'"),
+        ),
+        (
+            "19,000 hashes",
+            fill(
+                " 'sha256-47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU='",
+                "script-src",
+            ),
+        ),
+        (
+            "quotes and keywords",
+            fill(" 'unsafe-inline' 'self' 'none' '", "default-src"),
+        ),
         ("spaces only", fill(" ", "")),
-        ("non-ASCII", fill(" https://ex\u{e4}mple.\u{1F600}/\u{FFFD}", "img-src")),
-        ("ports and paths", fill(" https://*.a.example:*/p/a/t/h?q#f", "connect-src")),
-        ("bypass hosts", fill(" https://www.google.com https://ajax.googleapis.com/ajax/libs/angularjs/", "script-src 'self'")),
+        (
+            "non-ASCII",
+            fill(" https://ex\u{e4}mple.\u{1F600}/\u{FFFD}", "img-src"),
+        ),
+        (
+            "ports and paths",
+            fill(" https://*.a.example:*/p/a/t/h?q#f", "connect-src"),
+        ),
+        (
+            "bypass hosts",
+            fill(
+                " https://www.google.com https://ajax.googleapis.com/ajax/libs/angularjs/",
+                "script-src 'self'",
+            ),
+        ),
     ];
     // The report quotes a source in full in each finding about it and in the view, so a
     // 1 MB token appears a few dozen times in it (measured 28x to 66x the policy).
@@ -64,7 +91,10 @@ fn one_megabyte_policies_of_few_directives() {
 fn one_megabyte_policies_of_many_directives() {
     let _alone = alone();
     let shapes = [
-        ("50,000 duplicate directives", fill("script-src 'self';", "")),
+        (
+            "50,000 duplicate directives",
+            fill("script-src 'self';", ""),
+        ),
         ("500,000 one-letter directives", fill(";a", "")),
         ("50,000 distinct unknown directives", {
             let mut s = String::new();
@@ -97,15 +127,28 @@ fn header_sized_policies_of_many_directives() {
         }
         s
     };
-    for (what, unit) in [("duplicates", ";a"), ("policies", ",a"), ("script-src", "script-src 'self';")] {
+    for (what, unit) in [
+        ("duplicates", ";a"),
+        ("policies", ",a"),
+        ("script-src", "script-src 'self';"),
+    ] {
         let policy = fill_to(unit);
         let input = format!("HTTP/1.1 200 OK\r\nContent-Security-Policy: {policy}\r\n\r\n");
         let (doc, cost) = measure(|| {
             let parsed = parse(input.as_bytes()).unwrap();
-            json::render(&check(&parsed, &Policy::default(), &CheckOptions::default()))
+            json::render(&check(
+                &parsed,
+                &Policy::default(),
+                &CheckOptions::default(),
+            ))
         });
         assert!(doc.contains("csp-"));
-        assert_bounded(&format!("60 KB CSP header of {what}"), cost, input.len(), 60);
+        assert_bounded(
+            &format!("60 KB CSP header of {what}"),
+            cost,
+            input.len(),
+            60,
+        );
     }
 }
 

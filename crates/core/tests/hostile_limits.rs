@@ -309,30 +309,36 @@ fn html_tags_scanned() {
 #[test]
 fn evidence_length() {
     let _alone = alone();
-    // A finding quoting a header shows at most MAX_EVIDENCE_CHARS of it.
-    let server = |n: usize| {
-        format!(
-            "HTTP/1.1 200 OK\r\nServer: Apache/2.4.1 {}\r\n\r\n",
-            "x".repeat(n - 15)
-        )
+    use headwarden_core::report::Evidence;
+    let quoted = |n: usize| match Evidence::header("Server", &"é".repeat(n)) {
+        Evidence::Header { value, .. } => value,
+        other => panic!("{other:?}"),
     };
-    let quoted = |n: usize| {
-        let parsed = parse(server(n).as_bytes()).unwrap();
-        let report = check(&parsed, &Policy::default(), &CheckOptions::default());
-        let doc = serde_json::to_value(&report.exchanges[0].findings).unwrap();
-        let value = doc
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|f| f["rule"] == "info-leak-server-version")
-            .map(|f| f["evidence"]["value"].as_str().unwrap().to_string())
-            .expect("the version is reported");
-        value.chars().count()
-    };
-    assert_eq!(quoted(MAX_EVIDENCE_CHARS - 1), MAX_EVIDENCE_CHARS - 1);
-    assert_eq!(quoted(MAX_EVIDENCE_CHARS), MAX_EVIDENCE_CHARS);
-    assert!(quoted(MAX_EVIDENCE_CHARS + 1) <= MAX_EVIDENCE_CHARS);
-    assert!(quoted(60_000) <= MAX_EVIDENCE_CHARS);
+    for n in [MAX_EVIDENCE_CHARS - 1, MAX_EVIDENCE_CHARS] {
+        assert_eq!(quoted(n), "é".repeat(n));
+    }
+    // Past it: the first MAX_EVIDENCE_CHARS characters and an ellipsis.
+    assert_eq!(
+        quoted(MAX_EVIDENCE_CHARS + 1),
+        format!("{}…", "é".repeat(MAX_EVIDENCE_CHARS))
+    );
+    // Through a report: a 60 KB Server header is quoted in 301 characters.
+    let input = format!(
+        "HTTP/1.1 200 OK\r\nServer: Apache/2.4.1 {}\r\n\r\n",
+        "x".repeat(60_000)
+    );
+    let parsed = parse(input.as_bytes()).unwrap();
+    let report = check(&parsed, &Policy::default(), &CheckOptions::default());
+    let doc = serde_json::to_value(&report.exchanges[0].findings).unwrap();
+    let value = doc
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["rule"] == "info-leak-server-version")
+        .and_then(|f| f["evidence"]["value"].as_str())
+        .expect("the version is reported")
+        .to_string();
+    assert_eq!(value.chars().count(), MAX_EVIDENCE_CHARS + 1);
 }
 
 /// A Flask session cookie signed with `dev` (a built-in weak secret), `n` bytes long.

@@ -103,17 +103,13 @@ impl BypassList {
 
     /// The first listed entry matched by a CSP host source with this host and path.
     pub fn find(&self, host: HostPattern<&str>, path: Option<&str>) -> Option<&Entry> {
+        let mut buf = [0u8; 253];
         let (map, h) = match host {
             HostPattern::Any => return None,
-            HostPattern::Exact(h) => (&self.by_host, h),
-            HostPattern::Wildcard(h) => (&self.by_parent, h),
+            HostPattern::Exact(h) => (&self.by_host, lowercase_if_needed(h, &mut buf)?),
+            HostPattern::Wildcard(h) => (&self.by_parent, lowercase_if_needed(h, &mut buf)?),
         };
-        let bucket = if h.bytes().any(|b| b.is_ascii_uppercase()) {
-            let mut buf = [0u8; 253];
-            map.get(lowercase(h, &mut buf)?)?
-        } else {
-            map.get(h)?
-        };
+        let bucket = map.get(h)?;
         // A path of "/" (or none) matches every entry of the host.
         let path = path.filter(|p| *p != "/");
         bucket
@@ -127,8 +123,17 @@ impl BypassList {
     }
 }
 
-/// ASCII-lowercases `s` into `buf`; `None` when it does not fit (no listed host is that
-/// long).
+/// `s` itself when it has no uppercase letter, else its ASCII-lowercase copy in `buf`;
+/// `None` when it does not fit (no listed host is that long).
+fn lowercase_if_needed<'b>(s: &'b str, buf: &'b mut [u8; 253]) -> Option<&'b str> {
+    if s.bytes().any(|b| b.is_ascii_uppercase()) {
+        lowercase(s, buf)
+    } else {
+        Some(s)
+    }
+}
+
+/// ASCII-lowercases `s` into `buf`; `None` when it does not fit.
 fn lowercase<'b>(s: &str, buf: &'b mut [u8; 253]) -> Option<&'b str> {
     let out = buf.get_mut(..s.len())?;
     for (d, b) in out.iter_mut().zip(s.bytes()) {
@@ -144,6 +149,9 @@ pub struct Bypasses {
     pub angular: BypassList,
     pub flash: BypassList,
     needs_eval: Vec<&'static str>,
+    /// Every host and parent domain of the JSONP and AngularJS lists: one probe rules out
+    /// the (usual) host that is on neither.
+    script_keys: HostMap<&'static str, ()>,
 }
 
 impl Bypasses {
@@ -156,15 +164,25 @@ impl Bypasses {
 /// The lists, parsed on first use.
 pub fn bypasses() -> &'static Bypasses {
     static LISTS: OnceLock<Bypasses> = OnceLock::new();
-    LISTS.get_or_init(|| Bypasses {
-        jsonp: BypassList::parse(JSONP),
-        angular: BypassList::parse(ANGULAR),
-        flash: BypassList::parse(FLASH),
-        needs_eval: JSONP_NEEDS_EVAL
-            .lines()
-            .map(str::trim)
-            .filter(|l| !l.is_empty() && !l.starts_with('#'))
-            .collect(),
+    LISTS.get_or_init(|| {
+        let jsonp = BypassList::parse(JSONP);
+        let angular = BypassList::parse(ANGULAR);
+        let script_keys = [&jsonp, &angular]
+            .iter()
+            .flat_map(|l| l.by_host.keys().chain(l.by_parent.keys()))
+            .map(|k| (*k, ()))
+            .collect();
+        Bypasses {
+            jsonp,
+            angular,
+            flash: BypassList::parse(FLASH),
+            needs_eval: JSONP_NEEDS_EVAL
+                .lines()
+                .map(str::trim)
+                .filter(|l| !l.is_empty() && !l.starts_with('#'))
+                .collect(),
+            script_keys,
+        }
     })
 }
 
@@ -193,6 +211,14 @@ pub fn script_bypass(
     unsafe_eval: bool,
 ) -> Option<ScriptBypass> {
     let lists = bypasses();
+    let mut buf = [0u8; 253];
+    let key = match host {
+        HostPattern::Any => return None,
+        HostPattern::Exact(h) | HostPattern::Wildcard(h) => lowercase_if_needed(h, &mut buf)?,
+    };
+    if !lists.script_keys.contains_key(key) {
+        return None;
+    }
     let jsonp = lists
         .jsonp
         .find(host, path)

@@ -143,7 +143,7 @@ impl Visitor<'_> for LenientString {
         Ok(v.to_string())
     }
     fn visit_f64<E: de::Error>(self, v: f64) -> Result<String, E> {
-        Ok(v.to_string())
+        Ok(super::float_text(v))
     }
     fn visit_bool<E: de::Error>(self, v: bool) -> Result<String, E> {
         Ok(v.to_string())

@@ -139,7 +139,7 @@ impl Visitor<'_> for Scalar<'_> {
         Ok(v.to_string())
     }
     fn visit_f64<E: de::Error>(self, v: f64) -> Result<String, E> {
-        Ok(v.to_string())
+        Ok(super::float_text(v))
     }
     fn visit_bool<E: de::Error>(self, v: bool) -> Result<String, E> {
         Ok(v.to_string())
@@ -182,7 +182,7 @@ impl<'de> Visitor<'de> for Field<'_> {
         Ok(FieldValue::Text(v.to_string()))
     }
     fn visit_f64<E: de::Error>(self, v: f64) -> Result<FieldValue, E> {
-        Ok(FieldValue::Text(v.to_string()))
+        Ok(FieldValue::Text(super::float_text(v)))
     }
     fn visit_bool<E: de::Error>(self, v: bool) -> Result<FieldValue, E> {
         Ok(FieldValue::Text(v.to_string()))

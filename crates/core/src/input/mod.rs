@@ -303,6 +303,26 @@ impl Notes {
     }
 }
 
+/// A JSON number that is not an integer, as header text: serde_json's float printer
+/// (`1.5`, `1e+21`, `1e-7`), whole numbers without `.0` (`100`), as JavaScript's
+/// `String(n)` writes them. `f64`'s `Display` would pull core's float printer into the
+/// wasm builds.
+pub(crate) fn float_text(v: f64) -> String {
+    match serde_json::Number::from_f64(v) {
+        Some(n) => {
+            let text = n.to_string();
+            match text.strip_suffix(".0") {
+                Some(whole) => whole.to_string(),
+                None => text,
+            }
+        }
+        // JSON has no NaN or infinities; for completeness, JavaScript's spelling.
+        None if v.is_nan() => "NaN".to_string(),
+        None if v > 0.0 => "Infinity".to_string(),
+        None => "-Infinity".to_string(),
+    }
+}
+
 /// Checks the exchange count before one more is added.
 pub(crate) fn check_exchange_count(
     count: usize,
@@ -376,4 +396,26 @@ pub(crate) fn bounded_body_slice(
         return Some(body[..limits::MAX_BODY_BYTES].to_vec());
     }
     Some(body.to_vec())
+}
+
+#[cfg(test)]
+mod float_text_tests {
+    use super::float_text;
+
+    #[test]
+    fn floats_read_as_javascript_writes_them() {
+        let cases = [
+            (1.5, "1.5"),
+            (0.1, "0.1"),
+            (100.0, "100"),
+            (1e21, "1e+21"),
+            (1e-7, "1e-7"),
+            (-2.25, "-2.25"),
+        ];
+        for (v, text) in cases {
+            assert_eq!(float_text(v), text);
+        }
+        assert_eq!(float_text(f64::NAN), "NaN");
+        assert_eq!(float_text(f64::NEG_INFINITY), "-Infinity");
+    }
 }

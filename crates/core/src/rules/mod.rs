@@ -272,7 +272,9 @@ pub(crate) fn run(contexts: &[Context<'_>]) -> Vec<RuleResults> {
                         result.passed.push(rule.id);
                     }
                     if scratch.len() > MAX_FINDINGS_PER_RULE {
-                        result.capped.push((rule.id, scratch.len() - MAX_FINDINGS_PER_RULE));
+                        result
+                            .capped
+                            .push((rule.id, scratch.len() - MAX_FINDINGS_PER_RULE));
                         scratch.truncate(MAX_FINDINGS_PER_RULE);
                     }
                     result.findings.append(&mut scratch);
