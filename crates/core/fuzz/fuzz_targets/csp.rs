@@ -28,9 +28,10 @@ fuzz_target!(|data: &[u8]| {
     response
         .headers
         .push(Header::new("Content-Type", "text/html"));
-    response
-        .headers
-        .push(Header::new("Content-Security-Policy-Report-Only", text.as_ref()));
+    response.headers.push(Header::new(
+        "Content-Security-Policy-Report-Only",
+        text.as_ref(),
+    ));
     let doc = Document::scan(response.body.as_deref().unwrap_or_default());
     let list = PolicyList::from_response(&response, Some(&doc));
     let _ = list.view();

@@ -16,9 +16,19 @@ fuzz_target!(|data: &[u8]| {
     for (parsed_request, mut response) in responses(rest, sel.direct) {
         let request = sel.request().or(parsed_request);
         let body_was_given = response.body.is_some();
-        let out = enforce_with(&mut response, request.as_ref(), policy, sel.mode, &mut nonce());
+        let out = enforce_with(
+            &mut response,
+            request.as_ref(),
+            policy,
+            sel.mode,
+            &mut nonce(),
+        );
         assert_sendable(&response);
-        assert_eq!(response.body.is_some(), body_was_given, "enforce dropped or invented a body");
+        assert_eq!(
+            response.body.is_some(),
+            body_was_given,
+            "enforce dropped or invented a body"
+        );
         // The streaming path: what the worker does when the body was not passed in.
         if let (Some(options), Some(body)) = (&out.rewrite_body, &response.body) {
             let _ = rewrite_html(body, options);
@@ -31,7 +41,13 @@ fuzz_target!(|data: &[u8]| {
                 .map(|h| (h.name.clone(), h.value.clone()))
                 .collect();
             let mut again = response.clone();
-            enforce_with(&mut again, request.as_ref(), policy, Mode::Enforce, &mut nonce());
+            enforce_with(
+                &mut again,
+                request.as_ref(),
+                policy,
+                Mode::Enforce,
+                &mut nonce(),
+            );
             assert_sendable(&again);
             let after: Vec<(String, String)> = again
                 .headers

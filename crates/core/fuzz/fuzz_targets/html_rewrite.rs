@@ -43,6 +43,10 @@ fuzz_target!(|data: &[u8]| {
             }
         }
         (Err(_), Err(_)) => {}
-        (a, b) => panic!("whole and chunked disagree: {:?} vs {:?}", a.map(|x| x.1), b),
+        (a, b) => panic!(
+            "whole and chunked disagree: {:?} vs {:?}",
+            a.map(|x| x.1),
+            b
+        ),
     }
 });

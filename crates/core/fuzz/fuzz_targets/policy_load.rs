@@ -17,11 +17,19 @@ fuzz_target!(|data: &[u8]| {
     let _ = policy.covers();
     policy.preset = None;
     let toml = policy.to_toml_string();
-    let back = Policy::from_toml_str(&toml)
-        .unwrap_or_else(|e| panic!("written TOML does not load: {}\n{toml}", e.render("out.toml")));
+    let back = Policy::from_toml_str(&toml).unwrap_or_else(|e| {
+        panic!(
+            "written TOML does not load: {}\n{toml}",
+            e.render("out.toml")
+        )
+    });
     assert_eq!(back, policy, "TOML round trip changed the policy\n{toml}");
     let json = policy.to_json_string();
-    let back = Policy::from_json_str(&json)
-        .unwrap_or_else(|e| panic!("written JSON does not load: {}\n{json}", e.render("out.json")));
+    let back = Policy::from_json_str(&json).unwrap_or_else(|e| {
+        panic!(
+            "written JSON does not load: {}\n{json}",
+            e.render("out.json")
+        )
+    });
     assert_eq!(back, policy, "JSON round trip changed the policy\n{json}");
 });

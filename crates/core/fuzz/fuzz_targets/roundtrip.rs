@@ -19,7 +19,13 @@ fuzz_target!(|data: &[u8]| {
     };
     for (parsed_request, mut response) in responses(rest, sel.direct) {
         let request = sel.request().or(parsed_request);
-        enforce_with(&mut response, request.as_ref(), policy, Mode::Enforce, &mut nonce());
+        enforce_with(
+            &mut response,
+            request.as_ref(),
+            policy,
+            Mode::Enforce,
+            &mut nonce(),
+        );
         let exchange = Exchange { request, response };
         let report = check_exchanges(
             std::slice::from_ref(&exchange),
