@@ -106,7 +106,17 @@ fn scan_tags(s: &str) -> Vec<Tag> {
         }
         let Some(&first) = bytes.get(i) else { break };
         if !first.is_ascii_alphabetic() {
-            // End tags, doctype, processing instructions, stray `<`.
+            // As the HTML tokenizer does (and lol_html with it): an end tag runs to its `>`
+            // with any attributes, quoted values included; `<!doctype …>`, `<?…>` and other
+            // bogus comments run to the next `>`. A `<script>` inside them is no element.
+            // A stray `<` is text.
+            match (first, bytes.get(i + 1)) {
+                (b'/', Some(c)) if c.is_ascii_alphabetic() => i = read_start_tag(s, i).1,
+                (b'/' | b'!' | b'?', _) => {
+                    i = memchr::memchr(b'>', &bytes[i..]).map_or(bytes.len(), |p| i + p + 1);
+                }
+                _ => {}
+            }
             continue;
         }
         let (tag, end) = read_start_tag(s, lt);
@@ -203,11 +213,17 @@ fn find(hay: &[u8], from: usize, needle: &[u8]) -> Option<usize> {
     memchr::memmem::find(hay.get(from..)?, needle).map(|p| from + p)
 }
 
+/// Where the end tag `needle` (`</script`, any case) closing a raw-text element starts:
+/// as in the HTML tokenizer, the name must be followed by whitespace, `/` or `>`
+/// (`</title0` does not close a `<title>`).
 fn find_ascii_ci(hay: &[u8], from: usize, needle: &[u8]) -> Option<usize> {
     let mut i = from;
     while let Some(p) = find(hay, i, b"</") {
         let candidate = &hay[p..];
-        if candidate.len() >= needle.len() && candidate[..needle.len()].eq_ignore_ascii_case(needle)
+        let ends_name = |b: u8| b == b'/' || b == b'>' || is_space(b);
+        if candidate.len() > needle.len()
+            && candidate[..needle.len()].eq_ignore_ascii_case(needle)
+            && ends_name(candidate[needle.len()])
         {
             return Some(p);
         }

@@ -109,7 +109,7 @@ pub fn check_exchanges(
                 rules::MAX_FINDINGS_PER_RULE
             ));
         }
-        findings.sort_by_key(|f| std::cmp::Reverse(f.severity));
+        report::sort_worst_first(&mut findings);
         for f in &mut findings {
             if let Some(evidence) = f.evidence.as_mut() {
                 evidence.locate_in(ctx.headers());

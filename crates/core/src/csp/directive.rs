@@ -237,8 +237,6 @@ macro_rules! to_default {
     };
 }
 
-const CSP3: &str = "CSP Level 3";
-
 /// Every known directive, in [`DirectiveId`] order.
 pub static TABLE: [DirectiveDef; DirectiveId::COUNT] = [
     fetch(D::ChildSrc, "child-src", to_default!(ChildSrc), "CSP3 §6.1.1"),
@@ -409,9 +407,6 @@ const fn other(
         spec,
     }
 }
-
-/// The name of the specification most rows cite.
-pub const SPEC: &str = CSP3;
 
 /// HTML's sandboxing flags that `sandbox` accepts (HTML §7.1.5 "sandboxing flag set"),
 /// lowercase.

@@ -125,7 +125,7 @@ impl<'p> DirectiveRef<'p> {
     }
 
     /// Every value token, valid or not.
-    pub fn values(&self) -> impl Iterator<Item = ValueRef<'p>> + 'p {
+    pub fn values(&self) -> impl ExactSizeIterator<Item = ValueRef<'p>> + 'p {
         let policy = self.policy;
         let r = self.directive().values.clone();
         (r.start as usize..r.end as usize).map(move |index| ValueRef { policy, index })

@@ -61,12 +61,17 @@ pub struct CspFinding {
     /// Index in [`PolicyList::policies`]; `None` for findings about the list as a whole.
     pub policy: Option<usize>,
     pub directive: Option<FindingDirective>,
+    /// The index of the directive token it is about, in its policy.
+    pub directive_index: Option<u32>,
     /// The value token it is about, in the policy's text.
     pub source: Option<Span>,
     pub arg: Arg,
     pub fix: Fix,
     /// About a report-only policy: shown at info severity, with the detail saying so.
     pub report_only: bool,
+    /// When not 0, this finding stands for that many findings of its rule in its policy
+    /// that were left out (past [`MAX_FINDINGS_PER_RULE`]).
+    pub omitted: usize,
     detail: Detail,
 }
 
@@ -78,10 +83,12 @@ impl CspFinding {
             severity: rule.severity,
             policy: None,
             directive: None,
+            directive_index: None,
             source: None,
             arg: Arg::None,
             fix: Fix::None,
             report_only: false,
+            omitted: 0,
             detail,
         }
     }
@@ -103,6 +110,7 @@ impl CspFinding {
             Some(id) => FindingDirective::Known(id),
             None => FindingDirective::Written(directive.directive().name),
         });
+        self.directive_index = u32::try_from(directive.index).ok();
         self
     }
 
@@ -179,6 +187,12 @@ impl CspFinding {
 
     /// The detail sentence.
     pub fn detail(&self, list: &PolicyList) -> String {
+        if self.omitted > 0 {
+            return format!(
+                "…and {} more `{}` findings in this policy, not listed.",
+                self.omitted, self.rule.id
+            );
+        }
         let detail = (self.detail)(self, list);
         if self.report_only {
             format!("In the report-only policy (nothing is blocked yet): {detail}")
@@ -193,7 +207,7 @@ impl CspFinding {
         if let Some(d) = self.directive_name(list) {
             f = f.directive(d.into_owned());
         }
-        if let Some(s) = self.source_text(list) {
+        if let Some(s) = self.source_text(list).filter(|_| self.omitted == 0) {
             f = f.source(s);
         }
         let policy = self
@@ -208,16 +222,18 @@ impl CspFinding {
                 )),
             });
         }
-        let fix = match (
-            self.fix,
-            self.policy
-                .or_else(|| list.enforced_indexed().next().map(|(i, _)| i)),
-        ) {
+        let policy_index = self
+            .policy
+            .or_else(|| list.enforced_indexed().next().map(|(i, _)| i));
+        let fix = match (self.fix, policy_index) {
+            _ if self.omitted > 0 => None,
             (Fix::StrictPolicy, Some(i)) => fixes.strict(list, i),
             (Fix::Append(directive), Some(i)) => list.policies.get(i).map(|p| {
                 let text = p.text.trim().trim_end_matches(';').trim_end();
                 if text.is_empty() {
                     format!("Content-Security-Policy: {directive}")
+                } else if text.len() > MAX_FIX_POLICY_BYTES {
+                    format!("Add `{directive}` to the policy.")
                 } else {
                     format!("Content-Security-Policy: {text}; {directive}")
                 }
@@ -232,6 +248,9 @@ impl CspFinding {
         f
     }
 }
+
+/// Longest policy quoted whole in a fix.
+const MAX_FIX_POLICY_BYTES: usize = 1024;
 
 /// Rendered nonce-based rewrites, one per policy.
 #[derive(Debug, Default)]
@@ -369,6 +388,11 @@ pub fn render(list: &PolicyList, findings: &[CspFinding]) -> Vec<Finding> {
         .collect()
 }
 
+/// Most findings of one rule kept for one policy; the rest are summed up in one more
+/// finding (see [`CspFinding::omitted`]), so a hostile policy (50,000 duplicate
+/// directives) cannot blow the findings or the report up.
+pub const MAX_FINDINGS_PER_RULE: usize = 256;
+
 /// The result of [`check_csp`]: the parsed policies and the compact findings. Render them
 /// with [`CspCheck::findings`], [`CspCheck::view`] or [`CspCheck::report`].
 #[derive(Debug, Clone)]
@@ -393,7 +417,7 @@ impl CspCheck {
     /// The findings, rendered, worst first.
     pub fn findings(&self) -> Vec<Finding> {
         let mut v = render(&self.policies, &self.raw);
-        v.sort_by_key(|f| std::cmp::Reverse(f.severity));
+        crate::report::sort_worst_first(&mut v);
         v
     }
 

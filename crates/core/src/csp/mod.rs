@@ -75,14 +75,13 @@ impl PolicyList {
             Disposition::Enforce => "Content-Security-Policy",
             Disposition::Report => "Content-Security-Policy-Report-Only",
         };
-        PolicyList {
-            policies: parse::split_header_list(value)
-                .map(|member| {
-                    parse::parse_serialized_csp(member, PolicySource::Header, disposition, header)
-                })
-                .collect(),
-            delivery_issues: Vec::new(),
+        let mut list = PolicyList::default();
+        for member in parse::split_header_list(value) {
+            list.push_bounded(|| {
+                parse::parse_serialized_csp(member, PolicySource::Header, disposition, header)
+            });
         }
+        list
     }
 
     /// The enforced policies browsers keep (at least one directive).

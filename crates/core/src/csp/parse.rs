@@ -26,6 +26,12 @@ use super::{Disposition, PolicyList, PolicySource};
 /// Longest serialized policy parsed (spans are `u32`); the rest is cut and reported.
 pub const MAX_POLICY_BYTES: usize = 64 * 1024 * 1024;
 
+/// Most policies read from one response or header value (header members and `<meta>`
+/// elements together). Real responses carry one to three; past this, the rest are counted
+/// and reported ([`DeliveryIssue::TooManyPolicies`]) instead of parsed, which keeps the
+/// findings and views of a hostile input bounded.
+pub const MAX_POLICIES: usize = 32;
+
 /// A byte range in a policy's text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub struct Span {
@@ -65,7 +71,7 @@ pub enum ValueKind {
 pub enum ValueError {
     #[error("{0}")]
     Source(#[from] SourceError),
-    #[error("'none' has no effect next to other sources (CSP3 §6.7.2.5); remove it or the others")]
+    #[error("'none' has no effect next to other sources (CSP3 §6.7.2.7); remove it or the others")]
     NoneWithOtherSources,
     #[error("{0} is not allowed in frame-ancestors (hosts, schemes, 'self' and 'none' only)")]
     NotAnAncestorSource(Keyword),
@@ -455,7 +461,7 @@ struct DirectiveParser {
     /// `1 + index` of the first directive with each known name.
     seen_known: [u32; DirectiveId::COUNT],
     /// Hash of lowercase unknown names → directive index (allocated only when needed).
-    unknown_names: Option<HashMap<u64, u32>>,
+    unknown_names: Option<HashMap<u64, u32, BuildHasherDefault<Prehashed>>>,
     /// Hash of lowercase value text → value index, for long directives.
     seen_values: HashMap<u64, u32, BuildHasherDefault<Prehashed>>,
 }
@@ -543,7 +549,7 @@ impl DirectiveParser {
         }
         let values_end = policy.values.len();
         directive.values = values_start as u32..values_end as u32;
-        // CSP3 §6.7.2.5 step 3: 'none' matches nothing only when it is alone.
+        // CSP3 §6.7.2.7 step 3: 'none' matches nothing only when it is alone.
         if let (Some(none_at), true) = (saw_none, other_sources > 0) {
             if matches!(
                 grammar,
@@ -595,7 +601,7 @@ impl DirectiveParser {
             }
             return Some(*slot - 1);
         }
-        let map = self.unknown_names.get_or_insert_with(HashMap::new);
+        let map = self.unknown_names.get_or_insert_with(HashMap::default);
         let key = hash_lowercase(name);
         match map.get(&key) {
             Some(&first) => {
@@ -967,6 +973,25 @@ pub enum DeliveryIssue {
     MetaOutsideHead { content: String },
     /// A CSP `<meta>` without a `content` (or with an empty one).
     MetaWithoutContent,
+    /// More than [`MAX_POLICIES`] policies: `dropped` were not checked.
+    TooManyPolicies { dropped: usize },
+}
+
+impl PolicyList {
+    /// Appends a policy unless [`MAX_POLICIES`] are already there (then counts it as
+    /// dropped).
+    pub(crate) fn push_bounded(&mut self, policy: impl FnOnce() -> Policy) {
+        if self.policies.len() < MAX_POLICIES {
+            self.policies.push(policy());
+            return;
+        }
+        match self.delivery_issues.last_mut() {
+            Some(DeliveryIssue::TooManyPolicies { dropped }) => *dropped += 1,
+            _ => self
+                .delivery_issues
+                .push(DeliveryIssue::TooManyPolicies { dropped: 1 }),
+        }
+    }
 }
 
 /// CSP3 §2.2.2 "parse a response's Content Security Policies", plus `<meta>` policies of
@@ -981,12 +1006,9 @@ pub fn parse_response_csp(response: &Response, html: Option<&Document>) -> Polic
     ] {
         for header in response.headers.iter().filter(|h| h.is(name)) {
             for member in split_header_list(&header.value) {
-                list.policies.push(parse_serialized_csp(
-                    member,
-                    PolicySource::Header,
-                    disposition,
-                    &header.name,
-                ));
+                list.push_bounded(|| {
+                    parse_serialized_csp(member, PolicySource::Header, disposition, &header.name)
+                });
             }
         }
     }
@@ -1033,12 +1055,9 @@ fn parse_meta_policies(doc: &Document, list: &mut PolicyList) {
                 .push(DeliveryIssue::MetaOutsideHead { content });
             continue;
         }
-        list.policies.push(parse_serialized_csp(
-            &content,
-            PolicySource::Meta,
-            Disposition::Enforce,
-            "meta",
-        ));
+        list.push_bounded(|| {
+            parse_serialized_csp(&content, PolicySource::Meta, Disposition::Enforce, "meta")
+        });
     }
 }
 

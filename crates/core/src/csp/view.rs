@@ -2,7 +2,6 @@
 //! consumers: directives with their state, each source with its verdict, and the
 //! effective sources per fetch directive.
 
-use std::borrow::Cow;
 use std::collections::HashMap;
 
 use serde::Serialize;
@@ -10,7 +9,7 @@ use serde::Serialize;
 use crate::report::{shorten, Severity};
 
 use super::directive::{DirectiveId, DirectiveKind, Status};
-use super::evaluate::CspFinding;
+use super::evaluate::{CspFinding, FindingDirective};
 use super::parse::{DirectiveState, PolicyIssue, ValueKind};
 use super::{Disposition, PolicyList, PolicySource};
 
@@ -29,6 +28,9 @@ pub struct PolicyView {
     /// False when browsers drop the policy (no directive).
     pub applied: bool,
     pub directives: Vec<DirectiveView>,
+    /// Directives past [`MAX_VIEW_DIRECTIVES`], not listed.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub omitted_directives: usize,
     /// For each fetch directive, the directive that governs it and the sources that take
     /// effect (CSP3 §6.8.3, with what `'strict-dynamic'` and nonces/hashes disable).
     pub effective: Vec<EffectiveView>,
@@ -52,7 +54,19 @@ pub struct DirectiveView {
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub rules: Vec<&'static str>,
     pub sources: Vec<SourceView>,
+    /// Sources past [`MAX_VIEW_SOURCES`], not listed.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub omitted_sources: usize,
 }
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
+}
+
+/// Most directives listed in one policy's view.
+pub const MAX_VIEW_DIRECTIVES: usize = 256;
+/// Most sources listed for one directive (and in one effective list).
+pub const MAX_VIEW_SOURCES: usize = 512;
 
 /// One value token.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -124,20 +138,29 @@ const EFFECTIVE_TARGETS: &[DirectiveId] = &[
 pub fn view(list: &PolicyList, findings: &[CspFinding]) -> Vec<PolicyView> {
     list.indexed()
         .map(|(pi, policy)| {
-            // Index this policy's findings by directive name and by source token, so the
+            // Index this policy's findings by directive token and by source token, so the
             // view stays linear in the number of findings.
-            let mut by_directive: HashMap<Cow<'_, str>, Vec<&CspFinding>> = HashMap::new();
+            let mut by_directive: HashMap<usize, Vec<&CspFinding>> = HashMap::new();
             let mut by_source: HashMap<u32, Vec<&CspFinding>> = HashMap::new();
             for f in findings.iter().filter(|f| f.policy == Some(pi)) {
-                if let Some(name) = f.directive_name(list) {
-                    by_directive.entry(name).or_default().push(f);
+                let index = f
+                    .directive_index
+                    .map(|i| i as usize)
+                    .or_else(|| match f.directive {
+                        Some(FindingDirective::Known(id)) => policy.index_of(id),
+                        _ => None,
+                    });
+                if let Some(index) = index {
+                    by_directive.entry(index).or_default().push(f);
                 }
                 if let Some(span) = f.source {
                     by_source.entry(span.start).or_default().push(f);
                 }
             }
+            let omitted_directives = policy.directives.len().saturating_sub(MAX_VIEW_DIRECTIVES);
             let directives = policy
                 .all_directives()
+                .take(MAX_VIEW_DIRECTIVES)
                 .map(|d| {
                     let state = match d.state() {
                         DirectiveState::Active => "active",
@@ -154,7 +177,7 @@ pub fn view(list: &PolicyList, findings: &[CspFinding]) -> Vec<PolicyView> {
                             .is_some_and(|s| s.start >= token.start && s.end <= token.end)
                     };
                     let about: &[&CspFinding] =
-                        by_directive.get(name.as_str()).map_or(&[], Vec::as_slice);
+                        by_directive.get(&d.index).map_or(&[], Vec::as_slice);
                     for f in about {
                         if f.source.is_none() || in_token(f) {
                             if !rules.contains(&f.rule.id) {
@@ -169,8 +192,10 @@ pub fn view(list: &PolicyList, findings: &[CspFinding]) -> Vec<PolicyView> {
                         verdict = verdict.max(Verdict::Ignored);
                     }
                     let target = d.id().unwrap_or(DirectiveId::DefaultSrc);
+                    let omitted_sources = d.values().len().saturating_sub(MAX_VIEW_SOURCES);
                     let sources = d
                         .values()
+                        .take(MAX_VIEW_SOURCES)
                         .map(|v| {
                             let value = v.value();
                             let (kind, mut verdict, mut note) = match value.kind {
@@ -226,6 +251,7 @@ pub fn view(list: &PolicyList, findings: &[CspFinding]) -> Vec<PolicyView> {
                         verdict,
                         rules,
                         sources,
+                        omitted_sources,
                     }
                 })
                 .collect();
@@ -239,6 +265,7 @@ pub fn view(list: &PolicyList, findings: &[CspFinding]) -> Vec<PolicyView> {
                         sources: governing
                             .map(|d| {
                                 d.effective_sources(target)
+                                    .take(MAX_VIEW_SOURCES)
                                     .map(|(v, _)| v.text().to_string())
                                     .collect()
                             })
@@ -253,6 +280,7 @@ pub fn view(list: &PolicyList, findings: &[CspFinding]) -> Vec<PolicyView> {
                 text: shorten(&policy.text, MAX_VIEW_TEXT_CHARS).into_owned(),
                 applied: !policy.issues.contains(&PolicyIssue::Empty),
                 directives,
+                omitted_directives,
                 effective,
             }
         })

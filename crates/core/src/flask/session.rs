@@ -11,7 +11,6 @@
 //! [`SessionError::TooLarge`] after that many bytes, whatever it would expand to.
 
 use std::fmt;
-use std::io::Read;
 
 use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
 use base64::Engine;
@@ -211,18 +210,13 @@ pub(crate) fn unquote(value: &str) -> &str {
 /// zlib-inflates `data`, failing once the output would pass `limit` bytes. Memory stays
 /// within `limit` plus the decoder's fixed state, whatever the input expands to.
 pub fn inflate_bounded(data: &[u8], limit: usize) -> Result<Vec<u8>, SessionError> {
-    let decoder = flate2::read::ZlibDecoder::new(data);
-    let mut out = Vec::with_capacity(limit.min(data.len().saturating_mul(4)).min(64 * 1024));
-    // Read one byte more than allowed: getting it means the payload is too large.
-    let cap = u64::try_from(limit).unwrap_or(u64::MAX).saturating_add(1);
-    decoder
-        .take(cap)
-        .read_to_end(&mut out)
-        .map_err(|e| SessionError::Zlib(e.to_string()))?;
-    if out.len() > limit {
-        return Err(SessionError::TooLarge { limit });
-    }
-    Ok(out)
+    // miniz_oxide directly (flate2's backend): flate2's `Read` adapters bring `std::io`'s
+    // machinery into the wasm builds for nothing. The output grows to `limit` at most.
+    use miniz_oxide::inflate::{decompress_to_vec_zlib_with_limit, TINFLStatus};
+    decompress_to_vec_zlib_with_limit(data, limit).map_err(|e| match e.status {
+        TINFLStatus::HasMoreOutput => SessionError::TooLarge { limit },
+        _ => SessionError::Zlib(e.to_string().to_ascii_lowercase()),
+    })
 }
 
 /// `seconds` since the epoch as RFC 3339 in UTC (`2026-11-23T13:14:09Z`).
@@ -263,11 +257,12 @@ pub fn untag(value: Value, tagged: &mut bool) -> Value {
                     return untag_one(&key, inner, tagged);
                 }
             }
-            Value::Object(
-                map.into_iter()
-                    .map(|(k, v)| (k, untag(v, tagged)))
-                    .collect(),
-            )
+            // In place: collecting into a new map would also instantiate a sort for it.
+            let mut map = map;
+            for v in map.values_mut() {
+                *v = untag(std::mem::take(v), tagged);
+            }
+            Value::Object(map)
         }
         other => other,
     }

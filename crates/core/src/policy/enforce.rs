@@ -157,6 +157,10 @@ pub fn enforce_with(
             }
         }
         Mode::ReportOnly => {
+            // Making the head sendable is not a policy change, so it applies in this mode
+            // too: an injected line break or NUL must not pass through either mode.
+            let mut sanitized = Vec::new();
+            sanitize_headers(response, &mut sanitized);
             let mut dry = response.clone();
             let mut planned = enforcer.run(&mut dry, false);
             for c in &mut planned.changes {
@@ -165,7 +169,8 @@ pub fn enforce_with(
             // What is applied: the policy's CSP as report-only, and the nonce on scripts
             // that lack one (so the reports show what enforcing would block, not every
             // inline script).
-            let mut changes = planned.changes;
+            let mut changes = sanitized;
+            changes.extend(planned.changes);
             let mut rewrite_body = None;
             if let Some(csp) = &policy.csp {
                 let mut ro = csp.clone();

@@ -249,16 +249,18 @@ impl Csp {
     /// The serialized policy, with `nonce` added where the section asks for it, and the
     /// `report-uri` last.
     pub fn header_value(&self, nonce: Option<&str>) -> String {
-        let mut names: Vec<&str> = self.directives.keys().map(String::as_str).collect();
-        names.sort_by_key(|n| {
-            (
-                DIRECTIVE_ORDER
-                    .iter()
-                    .position(|d| d == n)
-                    .unwrap_or(DIRECTIVE_ORDER.len()),
-                *n,
+        // DIRECTIVE_ORDER first, then the others by name (the map's order): no sort
+        // routine needed.
+        let names: Vec<&str> = DIRECTIVE_ORDER
+            .iter()
+            .filter_map(|d| self.directives.get_key_value(*d).map(|(k, _)| k.as_str()))
+            .chain(
+                self.directives
+                    .keys()
+                    .map(String::as_str)
+                    .filter(|n| !DIRECTIVE_ORDER.contains(n)),
             )
-        });
+            .collect();
         let mut out = String::new();
         for name in names {
             let value = self.directives.get(name).map_or("", |v| v.trim());
@@ -485,16 +487,32 @@ impl Serialize for NamePatterns {
 
 impl<'de> Deserialize<'de> for NamePatterns {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        #[derive(Deserialize)]
-        #[serde(untagged)]
-        enum OneOrMany {
-            One(String),
-            Many(Vec<String>),
+        // A visitor rather than an untagged enum: serde's buffering for untagged enums is
+        // large in the wasm builds.
+        struct OneOrMany;
+        impl<'de> serde::de::Visitor<'de> for OneOrMany {
+            type Value = NamePatterns;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a cookie name pattern or a list of them")
+            }
+            fn visit_str<E: serde::de::Error>(self, s: &str) -> Result<NamePatterns, E> {
+                Ok(NamePatterns(vec![s.to_string()]))
+            }
+            fn visit_string<E: serde::de::Error>(self, s: String) -> Result<NamePatterns, E> {
+                Ok(NamePatterns(vec![s]))
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                self,
+                mut seq: A,
+            ) -> Result<NamePatterns, A::Error> {
+                let mut patterns = Vec::new();
+                while let Some(p) = seq.next_element::<String>()? {
+                    patterns.push(p);
+                }
+                Ok(NamePatterns(patterns))
+            }
         }
-        Ok(match OneOrMany::deserialize(d)? {
-            OneOrMany::One(s) => NamePatterns(vec![s]),
-            OneOrMany::Many(v) => NamePatterns(v),
-        })
+        d.deserialize_any(OneOrMany)
     }
 }
 

@@ -371,9 +371,22 @@ impl RuleDoc {
             title: rule.title,
             severity: rule.severity,
             docs: rule.docs(),
-            fixes: rule.fixes.iter().collect(),
+            // Inserted one by one: `collect` into a map instantiates a sort for it.
+            fixes: rule
+                .fixes
+                .iter()
+                .fold(BTreeMap::new(), |mut fixes, (k, v)| {
+                    fixes.insert(k, v);
+                    fixes
+                }),
         }
     }
+}
+
+/// Sorts findings worst first, keeping the order of equal severities. Every caller uses
+/// this one function: each `sort_by_key` closure is another copy of the sort in the wasm.
+pub fn sort_worst_first(findings: &mut [Finding]) {
+    findings.sort_by_key(|f| std::cmp::Reverse(f.severity));
 }
 
 impl Report {

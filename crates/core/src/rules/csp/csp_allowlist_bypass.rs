@@ -1,7 +1,7 @@
 use crate::csp::bypass::{flash_bypass, script_bypass};
 use crate::csp::evaluate::{Arg, CspFinding, Fix};
 use crate::csp::parse::ListFlags;
-use crate::csp::{Allowance, DirectiveId, Keyword, PolicyList, SourceExpression};
+use crate::csp::{Allowance, DirectiveId, Keyword, Policy, PolicyList, SourceExpression};
 use crate::report::{Finding, Severity};
 use crate::rules::{Check, Context, Outcome};
 
@@ -62,48 +62,53 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) -> Outcome {
 pub(crate) fn evaluate(list: &PolicyList, out: &mut Vec<CspFinding>) -> Outcome {
     super::by_disposition(list, out, |list, disposition, out| {
         for (pi, policy) in super::policies_of(list, disposition) {
-            for (target, d) in
-                policy.effective_distinct(&[DirectiveId::ScriptSrc, DirectiveId::ScriptSrcElem])
-            {
-                let unsafe_eval = d.flags().has(ListFlags::UNSAFE_EVAL);
-                if !d.flags().has(ListFlags::HOST | ListFlags::SELF) {
-                    continue;
-                }
-                let candidates = d.effective_sources_matching(target, |e| {
-                    matches!(
-                        e,
-                        SourceExpression::Host(_) | SourceExpression::Keyword(Keyword::SelfOrigin)
-                    )
-                });
-                for (v, e) in candidates {
-                    if list.blocked_by_another(pi, target, &Allowance::Source(e)) {
-                        continue;
-                    }
-                    let base = CspFinding::new(&CSP_ALLOWLIST_BYPASS, script_detail)
-                        .at(pi, &d)
-                        .source(&v)
-                        .fix(Fix::StrictPolicy);
-                    match e {
-                        SourceExpression::Keyword(Keyword::SelfOrigin) => {
-                            out.push(base.severity(Severity::Low).arg(Arg::Text("'self'")));
-                        }
-                        // Google skips schemes and dotless hosts (localhost, intranet names).
-                        SourceExpression::Host(h) if v.text().contains('.') => {
-                            match script_bypass(h.host, h.path, unsafe_eval) {
-                                Some(b) => out.push(base.arg(Arg::Text(b.host().unwrap_or("")))),
-                                None => out.push(base.severity(Severity::Low)),
-                            }
-                        }
-                        _ => {}
-                    }
-                }
-            }
-            object_bypass(list, pi, out);
+            script_bypasses(list, pi, policy, &mut super::Capped::new(out));
+            object_bypass(list, pi, &mut super::Capped::new(out));
         }
     })
 }
 
-fn object_bypass(list: &PolicyList, pi: usize, out: &mut Vec<CspFinding>) {
+/// At most `MAX_FINDINGS_PER_RULE` findings per policy; the rest are summed up.
+fn script_bypasses(list: &PolicyList, pi: usize, policy: &Policy, out: &mut super::Capped<'_>) {
+    for (target, d) in
+        policy.effective_distinct(&[DirectiveId::ScriptSrc, DirectiveId::ScriptSrcElem])
+    {
+        let unsafe_eval = d.flags().has(ListFlags::UNSAFE_EVAL);
+        if !d.flags().has(ListFlags::HOST | ListFlags::SELF) {
+            continue;
+        }
+        let candidates = d.effective_sources_matching(target, |e| {
+            matches!(
+                e,
+                SourceExpression::Host(_) | SourceExpression::Keyword(Keyword::SelfOrigin)
+            )
+        });
+        for (v, e) in candidates {
+            if list.blocked_by_another(pi, target, &Allowance::Source(e)) {
+                continue;
+            }
+            let base = CspFinding::new(&CSP_ALLOWLIST_BYPASS, script_detail)
+                .at(pi, &d)
+                .source(&v)
+                .fix(Fix::StrictPolicy);
+            match e {
+                SourceExpression::Keyword(Keyword::SelfOrigin) => {
+                    out.push(base.severity(Severity::Low).arg(Arg::Text("'self'")));
+                }
+                // Google skips schemes and dotless hosts (localhost, intranet names).
+                SourceExpression::Host(h) if v.text().contains('.') => {
+                    match script_bypass(h.host, h.path, unsafe_eval) {
+                        Some(b) => out.push(base.arg(Arg::Text(b.host().unwrap_or("")))),
+                        None => out.push(base.severity(Severity::Low)),
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+}
+
+fn object_bypass(list: &PolicyList, pi: usize, out: &mut super::Capped<'_>) {
     let Some(policy) = list.policies.get(pi) else {
         return;
     };

@@ -60,6 +60,8 @@ const UNQUOTED: &str = "unquoted";
 /// Google CSP Evaluator `checkInvalidKeyword`, on each directive's own grammar.
 pub(crate) fn evaluate(list: &PolicyList, out: &mut Vec<CspFinding>) -> Outcome {
     super::every_policy(list, out, |pi, policy, out| {
+        // At most MAX_FINDINGS_PER_RULE per policy; the rest are summed up.
+        let mut out = super::Capped::new(out);
         if !policy.facts.has(Facts::BARE_KEYWORD | Facts::INVALID) {
             return;
         }

@@ -9,7 +9,7 @@ crate::declare_rule! {
     /// ## What it does
     /// Checks that the policy restricts plugins: it has `object-src`, or `default-src` to
     /// fall back on. An empty `object-src` counts: it blocks everything, like `'none'`
-    /// (CSP3 §6.7.2.5).
+    /// (CSP3 §6.7.2.7).
     ///
     /// (Google CSP Evaluator: `MISSING_DIRECTIVES` on `object-src`.)
     ///

@@ -60,6 +60,8 @@ const LOW_ENTROPY: &str = "low-entropy";
 /// Google CSP Evaluator `checkNonceLength` (every directive), plus an entropy estimate.
 pub(crate) fn evaluate(list: &PolicyList, out: &mut Vec<CspFinding>) -> Outcome {
     super::every_policy(list, out, |pi, policy, out| {
+        // At most MAX_FINDINGS_PER_RULE per policy; the rest are summed up.
+        let mut out = super::Capped::new(out);
         if !policy.facts.has(Facts::NONCE) {
             return;
         }

@@ -71,6 +71,8 @@ pub(crate) fn evaluate(list: &PolicyList, out: &mut Vec<CspFinding>) -> Outcome 
         };
     }
     for (pi, policy) in list.indexed() {
+        // At most MAX_FINDINGS_PER_RULE per policy; the rest are summed up.
+        let mut out = super::Capped::new(out);
         for issue in &policy.issues {
             let arg = match issue {
                 // An empty member next to others ("a, , b") is harmless.
@@ -146,6 +148,10 @@ fn delivery_detail(f: &CspFinding, list: &PolicyList) -> String {
         Some(DeliveryIssue::MetaReportOnly { .. }) => "A <meta http-equiv=\"Content-Security-Policy-Report-Only\"> is ignored: report-only policies can only be sent as a header (CSP3 §3.3).".into(),
         Some(DeliveryIssue::MetaOutsideHead { .. }) => "A <meta> Content-Security-Policy outside <head> is ignored by browsers; move it to the top of <head>, or send a header.".into(),
         Some(DeliveryIssue::MetaWithoutContent) | None => "A <meta> Content-Security-Policy without a content attribute is ignored.".into(),
+        Some(DeliveryIssue::TooManyPolicies { dropped }) => format!(
+            "The response delivers more than {} Content-Security-Policies; the {dropped} after them were not checked (browsers enforce them all).",
+            crate::csp::parse::MAX_POLICIES
+        ),
     }
 }
 

@@ -60,6 +60,8 @@ const SCHEMES: &[&str] = &["data", "http", "https"];
 pub(crate) fn evaluate(list: &PolicyList, out: &mut Vec<CspFinding>) -> Outcome {
     super::by_disposition(list, out, |list, disposition, out| {
         for (pi, policy) in super::policies_of(list, disposition) {
+            // At most MAX_FINDINGS_PER_RULE per policy; the rest are summed up.
+            let mut out = super::Capped::new(out);
             let mut reported: Vec<usize> = Vec::new();
             for &target in XSS_TARGETS {
                 let Some(d) = policy.effective(target) else {

@@ -53,6 +53,8 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) -> Outcome {
 /// Google CSP Evaluator `checkUnknownDirective`.
 pub(crate) fn evaluate(list: &PolicyList, out: &mut Vec<CspFinding>) -> Outcome {
     super::every_policy(list, out, |pi, policy, out| {
+        // At most MAX_FINDINGS_PER_RULE per policy; the rest are summed up.
+        let mut out = super::Capped::new(out);
         if !policy.facts.has(Facts::UNKNOWN) {
             return;
         }

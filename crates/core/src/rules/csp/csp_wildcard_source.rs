@@ -28,7 +28,7 @@ crate::declare_rule! {
     /// ```
     ///
     /// ## References
-    /// - [CSP3 §6.7.2.6: Does url match expression?](https://www.w3.org/TR/CSP3/#match-url-to-source-expression)
+    /// - [CSP3 §6.7.2.8: Does url match expression?](https://www.w3.org/TR/CSP3/#match-url-to-source-expression)
     /// - [Google CSP Evaluator](https://csp-evaluator.withgoogle.com/)
     pub static CSP_WILDCARD_SOURCE = {
         id: "csp-wildcard-source",
@@ -63,6 +63,8 @@ pub(crate) const XSS_TARGETS: &[DirectiveId] = &[
 pub(crate) fn evaluate(list: &PolicyList, out: &mut Vec<CspFinding>) -> Outcome {
     super::by_disposition(list, out, |list, disposition, out| {
         for (pi, policy) in super::policies_of(list, disposition) {
+            // At most MAX_FINDINGS_PER_RULE per policy; the rest are summed up.
+            let mut out = super::Capped::new(out);
             let mut reported: Vec<usize> = Vec::new();
             for &target in XSS_TARGETS {
                 let Some(d) = policy.effective(target) else {

@@ -14,7 +14,7 @@
 //! severity and say so. Rules about the text (syntax, unknown or deprecated directives,
 //! nonce strength) read every delivered policy.
 
-use crate::csp::evaluate::{render, CspFinding};
+use crate::csp::evaluate::{render, CspFinding, MAX_FINDINGS_PER_RULE};
 use crate::csp::{Disposition, Policy, PolicyList};
 use crate::report::{Finding, Severity};
 use crate::rules::{Context, Outcome, Rule};
@@ -209,6 +209,45 @@ pub(crate) fn every_policy(
     Outcome::Checked
 }
 
+/// Collects one rule's findings about one policy, keeping at most
+/// [`MAX_FINDINGS_PER_RULE`] and summing up the rest in one more finding when dropped.
+pub(crate) struct Capped<'o> {
+    out: &'o mut Vec<CspFinding>,
+    kept: usize,
+    first_omitted: Option<CspFinding>,
+    omitted: usize,
+}
+
+impl<'o> Capped<'o> {
+    pub(crate) fn new(out: &'o mut Vec<CspFinding>) -> Self {
+        Capped {
+            out,
+            kept: 0,
+            first_omitted: None,
+            omitted: 0,
+        }
+    }
+
+    pub(crate) fn push(&mut self, finding: CspFinding) {
+        if self.kept < MAX_FINDINGS_PER_RULE {
+            self.kept += 1;
+            self.out.push(finding);
+        } else {
+            self.omitted += 1;
+            self.first_omitted.get_or_insert(finding);
+        }
+    }
+}
+
+impl Drop for Capped<'_> {
+    fn drop(&mut self) {
+        if let Some(mut summary) = self.first_omitted.take() {
+            summary.omitted = self.omitted;
+            self.out.push(summary);
+        }
+    }
+}
+
 /// Whether the enforced CSP's `script-src` is strict enough for an A+ (DESIGN "Scoring"):
 /// nonce- or hash-based, no effective `'unsafe-inline'` (it is ignored next to a nonce or
 /// hash, and next to `'strict-dynamic'`), and no effective host allowlist (none listed,
@@ -236,6 +275,43 @@ mod tests {
             );
         }
         assert_eq!(super::RULES.len(), 27);
+    }
+
+    #[test]
+    fn floods_of_findings_are_capped_per_rule_and_policy() {
+        let policy: String = (0..300).map(|i| format!("x-{i} a; ")).collect();
+        let check = crate::csp::check_csp(&policy);
+        let unknown: Vec<_> = check
+            .findings()
+            .into_iter()
+            .filter(|f| f.rule == "csp-unknown-directive")
+            .collect();
+        assert_eq!(
+            unknown.len(),
+            crate::csp::evaluate::MAX_FINDINGS_PER_RULE + 1
+        );
+        let summary = unknown.last().unwrap();
+        assert!(
+            summary
+                .detail
+                .contains("44 more `csp-unknown-directive` findings"),
+            "{summary:?}"
+        );
+        let view = check.view();
+        assert_eq!(
+            view[0].directives.len(),
+            crate::csp::view::MAX_VIEW_DIRECTIVES
+        );
+        let many: String = (0..300).map(|_| ";a").collect();
+        let view = crate::csp::check_csp(&many).view();
+        assert_eq!(
+            view[0].directives.len(),
+            crate::csp::view::MAX_VIEW_DIRECTIVES
+        );
+        assert_eq!(
+            view[0].omitted_directives,
+            300 - crate::csp::view::MAX_VIEW_DIRECTIVES
+        );
     }
 
     #[test]
