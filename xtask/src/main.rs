@@ -10,6 +10,7 @@
 //! - `dist`:  the web site, the npm tarball and the worker bundle in `target/dist/`.
 
 mod bench;
+mod csp;
 mod demo;
 mod dist;
 mod fuzz;

@@ -16,6 +16,7 @@ const STEPS: &[Step] = &[
     ("clippy", clippy),
     ("wasm32-build", wasm32_build),
     ("cargo-test", cargo_test),
+    ("csp-differential", crate::csp::differential),
     ("web-e2e", web_e2e),
     ("npm-e2e", npm_e2e),
     ("worker-e2e", crate::worker::test),
