@@ -9,8 +9,9 @@
 //   2. check vs the MDN HTTP Observatory 1.4.8 (npm @mdn/mdn-http-observatory, offline
 //      scorer of anchors/observatory) on the anchor's 2,000 synthetic responses; ours:
 //      check({url, status, headers, body}) returning the full report object.
-//   3. Sizes of the package's wasm files (gzip -9), the cold import + first check time in
-//      a fresh process, and JSON.parse vs serde-wasm-bindgen for the report conversion.
+//   3. Sizes of the package's wasm files (gzip -9) and of lib/rules.mjs (the rules' docs,
+//      left out of the wasm), the cold import + first check time in a fresh process, and
+//      the mean report size (the JS<->wasm conversion grows with it).
 //
 // The package is taken from target/npm/headwarden (what `cargo xtask dist` assembles) or
 // unpacked from target/dist/headwarden-<version>.tgz (HEADWARDEN_PKG=dir overrides); the
@@ -121,6 +122,11 @@ for (const f of fs.readdirSync(path.join(PKG, "wasm")).filter((f) => f.endsWith(
   const budget = f.includes("rewrite") ? 400 : 150;
   line(`${f.padEnd(30)} ${fmt(bytes.length).padStart(10)} B, gzip -9 ${fmt(gz).padStart(9)} B = ${(gz / 1024).toFixed(1)} KiB (budget ${budget} KiB${gz / 1024 <= budget ? "" : ", OVER"})`);
 }
+const rulesModule = path.join(PKG, "lib/rules.mjs");
+if (fs.existsSync(rulesModule)) {
+  const bytes = fs.readFileSync(rulesModule);
+  line(`${"lib/rules.mjs (docs, not wasm)".padEnd(30)} ${fmt(bytes.length).padStart(10)} B, gzip -9 ${fmt(zlib.gzipSync(bytes, { level: 9 }).length).padStart(9)} B`);
+}
 line(`cold import (node.mjs, fresh process, median of 5): ${cold.importMs.toFixed(1)} ms; first check ${cold.firstCheckMs.toFixed(1)} ms; first checkCsp ${cold.firstCheckCspMs.toFixed(1)} ms`);
 
 // ---------------------------------------------------------------------------------------
@@ -144,14 +150,10 @@ const google = rate(corpus, (l) => {
 const ours = rate(corpus, (l) => {
   sink += hw.checkCsp(l).findings.length;
 });
-const cspViaJson = rate(corpus, (l) => {
-  sink += JSON.parse(glue.check_csp_json(l)).findings.length;
-});
 line();
 line(`== checkCsp vs csp_evaluator 1.1.8 (${corpus.length} policies of anchors/csp/corpus.txt; policies/s, median of ${RUNS} runs)`);
 line(`csp_evaluator (parse + evaluate)        ${fmt(google.median).padStart(10)} /s   runs ${google.rates.map(fmt).join(", ")}`);
 line(`headwarden checkCsp (JS object)         ${fmt(ours.median).padStart(10)} /s   runs ${ours.rates.map(fmt).join(", ")}`);
-line(`  (with serde_json text + JSON.parse     ${fmt(cspViaJson.median).padStart(10)} /s instead of serde-wasm-bindgen)`);
 line(`ratio: ${(ours.median / google.median).toFixed(1)}x (budget >= 50x)`);
 
 // ---------------------------------------------------------------------------------------
@@ -170,13 +172,7 @@ const jsonTexts = ourInputs.map((x) => JSON.stringify(x));
 const viaSerde = rate(jsonTexts, (t) => {
   sink += checker.check(t, true).exchanges.length;
 });
-const viaJsonParse = rate(jsonTexts, (t) => {
-  sink += JSON.parse(checker.check_json(t, true)).exchanges.length;
-});
-const wasmOnly = rate(jsonTexts, (t) => {
-  sink += checker.check_json(t, true).length;
-});
-const reportBytes = jsonTexts.reduce((s, t) => s + checker.check_json(t, true).length, 0) / jsonTexts.length;
+const reportBytes = jsonTexts.reduce((s, t) => s + JSON.stringify(checker.check(t, true)).length, 0) / jsonTexts.length;
 checker.free();
 
 // The Observatory: the anchor's method (300 warm-up scorings, then one timed pass).
@@ -191,8 +187,6 @@ line(`== check vs MDN HTTP Observatory 1.4.8 (${N} synthetic responses of anchor
 line(`Observatory 1.4.8 (scan via score.mjs)  ${fmt(observatory).padStart(10)} /s   (one pass after ${WARMUP} warm-up scorings)`);
 line(`headwarden check(object) -> report      ${fmt(checkRate.median).padStart(10)} /s   runs ${checkRate.rates.map(fmt).join(", ")}`);
 line(`ratio: ${(checkRate.median / observatory).toFixed(0)}x (budget >= 450x)`);
-line(`report conversion (input already JSON text; mean report ${fmt(reportBytes)} B of JSON without the rules section):`);
-line(`  serde-wasm-bindgen (what check uses)   ${fmt(viaSerde.median).padStart(10)} /s`);
-line(`  serde_json text + JSON.parse           ${fmt(viaJsonParse.median).padStart(10)} /s`);
-line(`  serde_json text, not parsed            ${fmt(wasmOnly.median).padStart(10)} /s`);
+line(`wasm Checker.check alone (input already JSON text; mean report ${fmt(reportBytes)} B of JSON without the rules section):`);
+line(`  Checker.check, serde-wasm-bindgen     ${fmt(viaSerde.median).padStart(10)} /s`);
 line(`loadavg after: ${os.loadavg().map((x) => x.toFixed(2)).join(" ")}${sink > 0 ? "" : " (sink empty)"}`);

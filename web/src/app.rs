@@ -11,6 +11,7 @@ use wasm_bindgen::JsCast;
 use web_sys::{HtmlInputElement, HtmlTextAreaElement, Worker};
 use yew::prelude::*;
 
+use crate::rule_docs::RuleDocs;
 use crate::rules_reference::RulesReference;
 use crate::{dom, permalink, policy_export, session, views, SchemeChoice};
 
@@ -27,6 +28,9 @@ const ACCEPTED_FILES: &str = ".har,.txt,.http,.json,.log,text/plain,application/
 pub struct Props {
     /// The wordlist-audit worker, created by `app.js` at page load.
     pub worker: Option<Worker>,
+    /// A promise of the text of `rules.json`, which `app.js` fetches while the wasm
+    /// compiles (a `JsValue`: `Promise` has no `PartialEq`).
+    pub rule_docs: Option<JsValue>,
 }
 
 /// A parsed input and its report.
@@ -136,6 +140,7 @@ pub enum Msg {
     PolicySuggest,
     PolicyReset,
     PolicyDownload,
+    RuleDocs(RuleDocs),
 }
 
 pub struct App {
@@ -180,6 +185,7 @@ pub struct App {
     /// The report `seq` the policy text was built for.
     policy_seq: u64,
     policy_timer: Option<Timeout>,
+    rule_docs: RuleDocs,
 }
 
 impl Component for App {
@@ -209,6 +215,21 @@ impl Component for App {
                 on_hash.emit(())
             }));
         }
+        let rule_docs = match ctx.props().rule_docs.clone() {
+            Some(text) => {
+                let loaded = ctx.link().callback(Msg::RuleDocs);
+                wasm_bindgen_futures::spawn_local(async move {
+                    let text = js_sys::Promise::resolve(&text);
+                    let docs = match wasm_bindgen_futures::JsFuture::from(text).await {
+                        Ok(text) => RuleDocs::parse(&text.as_string().unwrap_or_default()),
+                        Err(e) => RuleDocs::Failed(format!("{e:?}")),
+                    };
+                    loaded.emit(docs);
+                });
+                RuleDocs::Loading
+            }
+            None => RuleDocs::Failed("rules.json was not loaded".into()),
+        };
         let theme = match dom::stored(THEME_KEY).as_deref() {
             Some("dark") => Theme::Dark,
             Some("light") => Theme::Light,
@@ -249,6 +270,7 @@ impl Component for App {
             policy_edited: false,
             policy_seq: 0,
             policy_timer: None,
+            rule_docs,
         };
         app.restore_from_fragment();
         app
@@ -309,7 +331,7 @@ impl Component for App {
                 <div class="lower">
                     { views::session_panel(self, ctx) }
                     { views::policy_panel(self, ctx) }
-                    <RulesReference />
+                    <RulesReference docs={self.rule_docs.clone()} />
                 </div>
                 <footer class="footer">
                     <p>{"headwarden "}{headwarden_core::VERSION}
@@ -521,6 +543,10 @@ impl App {
                 self.suggest_policy();
                 true
             }
+            Msg::RuleDocs(docs) => {
+                self.rule_docs = docs;
+                true
+            }
             Msg::PolicyDownload => {
                 if let Err(e) = dom::download_text(
                     "headwarden-policy.toml",
@@ -548,6 +574,10 @@ impl App {
 
     pub fn selected(&self) -> usize {
         self.selected
+    }
+
+    pub fn rule_docs(&self) -> &RuleDocs {
+        &self.rule_docs
     }
 
     pub fn is_expanded(&self, key: &str) -> bool {
@@ -649,7 +679,7 @@ impl App {
         } else {
             let options = CheckOptions {
                 scheme: self.scheme.scheme(),
-                ..CheckOptions::default()
+                ..CheckOptions::full_report()
             };
             let policy = self.policy.get_or_insert_with(Policy::default);
             Some(

@@ -22,6 +22,7 @@ mod dom;
 pub mod markdown;
 pub mod permalink;
 pub mod policy_export;
+mod rule_docs;
 mod rules_reference;
 pub mod session;
 mod views;
@@ -75,10 +76,16 @@ impl FromStr for SchemeChoice {
 }
 
 /// Mounts the app on `root`. `worker` is the wordlist-audit Web Worker created by
-/// `app.js` at page load (`None` when the browser could not create it).
+/// `app.js` at page load (`None` when the browser could not create it); `rule_docs` the
+/// pending text of `rules.json` (the rules' docs, which this wasm leaves out).
 #[wasm_bindgen]
-pub fn start(root: web_sys::Element, worker: Option<web_sys::Worker>) {
-    yew::Renderer::<app::App>::with_root_and_props(root, app::Props { worker }).render();
+pub fn start(
+    root: web_sys::Element,
+    worker: Option<web_sys::Worker>,
+    rule_docs: Option<js_sys::Promise>,
+) {
+    let rule_docs = rule_docs.map(JsValue::from);
+    yew::Renderer::<app::App>::with_root_and_props(root, app::Props { worker, rule_docs }).render();
 }
 
 /// The wordlist audit, driven step by step by `audit-worker.js` inside the Web Worker.

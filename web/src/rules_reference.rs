@@ -1,13 +1,19 @@
 //! The rules reference: every rule with its id (the same as the CLI's and SARIF's),
-//! title, severity and documentation. It takes no props, so Yew renders it once and
-//! never again while the user types.
+//! title, severity and documentation. Its one prop is the docs (they load after the
+//! page), so Yew renders it again only when they arrive, never while the user types.
 
 use yew::prelude::*;
 
 use crate::markdown;
+use crate::rule_docs::RuleDocs;
+
+#[derive(Properties, PartialEq)]
+pub struct Props {
+    pub docs: RuleDocs,
+}
 
 #[function_component(RulesReference)]
-pub fn rules_reference() -> Html {
+pub fn rules_reference(props: &Props) -> Html {
     let shown = use_state(|| false);
     let open = use_state(|| None::<&'static str>);
     let rules = headwarden_core::rules::all();
@@ -48,7 +54,10 @@ pub fn rules_reference() -> Html {
                                 </button>
                                 <div id={body_id} class="finding-body docs" hidden={!is_open}>
                                     if is_open {
-                                        { markdown::render(&rule.docs(), 2) }
+                                        { match props.docs.get(rule.id) {
+                                            Ok(docs) => markdown::render(docs, 2),
+                                            Err(why) => html! { <p class="muted">{why}</p> },
+                                        } }
                                         { for rule.fixes.iter().map(|(tab, snippet)| html! {
                                             <>
                                                 <h4>{ match tab { "flask" => "Fix: Flask", "policy" => "Fix: headwarden policy", "nginx" => "Fix: nginx", _ => "Fix" } }</h4>

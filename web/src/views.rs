@@ -247,7 +247,10 @@ fn finding(app: &App, ctx: &Context<App>, a: &Analysis, f: &Finding, ex: usize, 
                     }
                     if let Some(doc) = doc {
                         <div class="docs">
-                            { markdown::render(&doc.docs, 2) }
+                            { match app.rule_docs().get(f.rule) {
+                                Ok(docs) => markdown::render(docs, 2),
+                                Err(why) => html! { <p class="muted">{why}</p> },
+                            } }
                         </div>
                         { fix_tabs(app, ctx, f.rule, &key, &doc.fixes) }
                     }

@@ -21,13 +21,19 @@ try {
   worker = null; // The app says the audit is unavailable.
 }
 
+// The rules' docs (left out of the wasm to keep it small), fetched while the wasm compiles.
+const ruleDocs = fetch(new URL("./rules.json", import.meta.url)).then((r) =>
+  r.ok ? r.text() : Promise.reject(new Error(`rules.json: HTTP ${r.status}`)),
+);
+ruleDocs.catch(() => {}); // The app shows the failure where the docs would be.
+
 const root = document.getElementById("app");
 try {
   const module = await WebAssembly.compileStreaming(fetch(new URL("./headwarden_web_bg.wasm", import.meta.url)));
   await init({ module_or_path: module });
   if (worker) worker.postMessage({ type: "init", module });
   root.textContent = "";
-  start(root, worker);
+  start(root, worker, ruleDocs);
 } catch (e) {
   root.textContent = `The checker could not start in this browser: ${e && e.message ? e.message : e}`;
   root.className = "load-error";

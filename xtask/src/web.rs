@@ -1,6 +1,7 @@
 //! The web checker's static site: cargo (wasm32, `wasm-release` profile) → wasm-bindgen
 //! `--target web` → wasm-opt -Oz (npm binaryen, TOOLCHAIN.md §2) → the static files of
-//! `web/static/`, with the Content-Security-Policy filled in.
+//! `web/static/`, with the Content-Security-Policy filled in, and `rules.json` (the rules'
+//! docs, which the wasm leaves out: `crates/wasm/examples/rules_json.rs`).
 //!
 //! The CSP pins the page's one inline script (the bootstrap in `index.html`) by its
 //! sha256, with `'strict-dynamic'` so the module script it inserts (`app.js`) and that
@@ -91,6 +92,8 @@ pub fn build(release: bool, out: &Path) -> Result<()> {
         fs::copy(static_dir.join(name), out.join(name))
             .with_context(|| format!("cannot copy web/static/{name}"))?;
     }
+    // The rules' docs: the wasm is built without them, app.js fetches this file.
+    fs::write(out.join("rules.json"), crate::npm::rules_json()?)?;
     if release {
         minify_js(out)?;
     }

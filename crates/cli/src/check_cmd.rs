@@ -171,6 +171,8 @@ pub fn run(args: CheckArgs) -> anyhow::Result<ExitCode> {
         scheme: args.scheme.map(Scheme::from),
         skip_secret_audit: args.no_secret_audit,
         disabled_rules: args.ignore.clone(),
+        views: true,
+        rule_docs: true,
     };
     let input = args.input.as_deref().unwrap_or("-");
     let (report, artifact_uri) = if is_url(input) {

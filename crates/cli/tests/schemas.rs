@@ -51,7 +51,7 @@ fn json_reports_of_every_fixture_match_the_schema() {
         for scheme in [None, Some(Scheme::Http), Some(Scheme::Https)] {
             let options = CheckOptions {
                 scheme,
-                ..Default::default()
+                ..CheckOptions::full_report()
             };
             let report = check(&parsed, &Policy::default(), &options);
             let value: Value = serde_json::from_str(&json::render(&report)).expect("JSON");
@@ -68,7 +68,7 @@ fn sarif_of_every_fixture_matches_the_sarif_schema() {
     for file in fixture_inputs() {
         let bytes = std::fs::read(&file).expect("fixture readable");
         let Ok(parsed) = parse(&bytes) else { continue };
-        let report = check(&parsed, &Policy::default(), &CheckOptions::default());
+        let report = check(&parsed, &Policy::default(), &CheckOptions::full_report());
         let path = rel(&file);
         for artifact in [Some(path.as_str()), None] {
             let log: Value =
@@ -84,7 +84,7 @@ fn sarif_of_every_fixture_matches_the_sarif_schema() {
 fn a_report_with_every_optional_field_matches() {
     let input = b"HTTP/1.1 200 OK\r\nServer: nginx/1.25.3\r\nContent-Type: text/html\r\n\r\n";
     let parsed = parse(input).expect("parses");
-    let mut report = check(&parsed, &Policy::default(), &CheckOptions::default());
+    let mut report = check(&parsed, &Policy::default(), &CheckOptions::full_report());
     let rule = headwarden_core::rules::all()[0];
     let exchange = &mut report.exchanges[0];
     exchange.url = Some("https://example.com/a?b=c".into());
@@ -130,7 +130,7 @@ fn a_report_with_every_optional_field_matches() {
 fn the_schema_rejects_contract_violations() {
     let validator = load_schema("report.schema.json");
     let parsed = parse(b"HTTP/1.1 200 OK\r\n\r\n").expect("parses");
-    let report = check(&parsed, &Policy::default(), &CheckOptions::default());
+    let report = check(&parsed, &Policy::default(), &CheckOptions::full_report());
     let good: Value = serde_json::from_str(&json::render(&report)).expect("JSON");
     assert_valid(&validator, &good, "baseline");
 

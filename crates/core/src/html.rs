@@ -51,7 +51,11 @@ const RAW_TEXT: [&str; 4] = ["script", "style", "textarea", "title"];
 impl Document {
     /// Scans `body` (any bytes; invalid UTF-8 is replaced).
     pub fn scan(body: &[u8]) -> Document {
-        let text = String::from_utf8_lossy(body).into_owned();
+        // `from_utf8` checks ASCII a word at a time; the lossy walk only when needed.
+        let text = match std::str::from_utf8(body) {
+            Ok(text) => text.to_owned(),
+            Err(_) => String::from_utf8_lossy(body).into_owned(),
+        };
         let tags = scan_tags(&text);
         Document { tags, text }
     }
@@ -111,7 +115,7 @@ fn scan_tags(s: &str) -> Vec<Tag> {
             // bogus comments run to the next `>`. A `<script>` inside them is no element.
             // A stray `<` is text.
             match (first, bytes.get(i + 1)) {
-                (b'/', Some(c)) if c.is_ascii_alphabetic() => i = read_start_tag(s, i).1,
+                (b'/', Some(c)) if c.is_ascii_alphabetic() => i = skip_tag(s, i),
                 (b'/' | b'!' | b'?', _) => {
                     i = memchr::memchr(b'>', &bytes[i..]).map_or(bytes.len(), |p| i + p + 1);
                 }
@@ -135,14 +139,38 @@ fn scan_tags(s: &str) -> Vec<Tag> {
 
 /// Reads the start tag whose `<` is at `lt`; returns it and the offset after its `>`.
 fn read_start_tag(s: &str, lt: usize) -> (Tag, usize) {
+    let mut attrs: Vec<(String, String)> = Vec::new();
+    let (name, end) = read_tag(s, lt, |key, value| {
+        // HTML keeps the first of duplicate attributes.
+        if !attrs.iter().any(|(k, _)| k.eq_ignore_ascii_case(key)) {
+            attrs.push((key.to_ascii_lowercase(), value.to_string()));
+        }
+    });
+    let tag = Tag {
+        name: name.to_ascii_lowercase(),
+        attrs,
+        offset: lt,
+        content: None,
+    };
+    (tag, end)
+}
+
+/// The offset after the `>` of the tag at `lt`, read like a start tag but not built (an
+/// end tag).
+fn skip_tag(s: &str, lt: usize) -> usize {
+    read_tag(s, lt, |_, _| {}).1
+}
+
+/// Tokenizes the tag whose `<` is at `lt`, giving each attribute (name and value as
+/// written) to `attr`; returns the name as written and the offset after the `>`.
+fn read_tag<'s>(s: &'s str, lt: usize, mut attr: impl FnMut(&'s str, &'s str)) -> (&'s str, usize) {
     let bytes = s.as_bytes();
     let mut i = lt + 1;
     let name_start = i;
     while i < bytes.len() && !is_space(bytes[i]) && bytes[i] != b'>' && bytes[i] != b'/' {
         i += 1;
     }
-    let name = s[name_start..i].to_ascii_lowercase();
-    let mut attrs = Vec::new();
+    let name = &s[name_start..i];
     loop {
         while i < bytes.len() && (is_space(bytes[i]) || bytes[i] == b'/') {
             i += 1;
@@ -163,11 +191,11 @@ fn read_start_tag(s: &str, lt: usize) -> (Tag, usize) {
             i += 1;
             continue;
         }
-        let key = s[key_start..i].to_ascii_lowercase();
+        let key = &s[key_start..i];
         while i < bytes.len() && is_space(bytes[i]) {
             i += 1;
         }
-        let mut value = String::new();
+        let mut value = "";
         if bytes.get(i) == Some(&b'=') {
             i += 1;
             while i < bytes.len() && is_space(bytes[i]) {
@@ -177,7 +205,7 @@ fn read_start_tag(s: &str, lt: usize) -> (Tag, usize) {
                 Some(&q @ (b'"' | b'\'')) => {
                     let start = i + 1;
                     let end = memchr::memchr(q, &bytes[start..]).map_or(bytes.len(), |p| start + p);
-                    value = s[start..end].to_string();
+                    value = &s[start..end];
                     i = (end + 1).min(bytes.len());
                 }
                 _ => {
@@ -185,24 +213,13 @@ fn read_start_tag(s: &str, lt: usize) -> (Tag, usize) {
                     while i < bytes.len() && !is_space(bytes[i]) && bytes[i] != b'>' {
                         i += 1;
                     }
-                    value = s[start..i].to_string();
+                    value = &s[start..i];
                 }
             }
         }
-        if !attrs.iter().any(|(k, _): &(String, String)| *k == key) {
-            // HTML keeps the first of duplicate attributes.
-            attrs.push((key, value));
-        }
+        attr(key, value);
     }
-    (
-        Tag {
-            name,
-            attrs,
-            offset: lt,
-            content: None,
-        },
-        i,
-    )
+    (name, i)
 }
 
 fn is_space(b: u8) -> bool {

@@ -9,6 +9,7 @@
 //! let parsed = headwarden_core::parse(input).unwrap();
 //! let report = headwarden_core::check(&parsed, &Default::default(), &Default::default());
 //! assert_eq!(report.worst_grade.as_str(), "F");
+//! assert!(report.rules.is_empty()); // see `CheckOptions::full_report` for docs and views
 //! ```
 
 pub mod cookies;
@@ -46,9 +47,25 @@ pub struct CheckOptions {
     pub skip_secret_audit: bool,
     /// Rule ids not to run.
     pub disabled_rules: Vec<String>,
+    /// Build each exchange's structured views (`csp`, `cookies`, `sessions`). Only the
+    /// surfaces that show them ask (JSON output, npm, web page): grading alone (the
+    /// worker, `policy suggest`) does not pay for them.
+    pub views: bool,
+    /// Fill the report's `rules` (docs and fixes of the rules that fired), for renderers
+    /// that print them (CLI, web page).
+    pub rule_docs: bool,
 }
 
 impl CheckOptions {
+    /// Everything a full report shows: views and rule docs.
+    pub fn full_report() -> Self {
+        CheckOptions {
+            views: true,
+            rule_docs: true,
+            ..Default::default()
+        }
+    }
+
     /// Whether rule `id` runs.
     pub fn is_enabled(&self, id: &str) -> bool {
         !self.disabled_rules.iter().any(|d| d == id)
@@ -114,13 +131,27 @@ pub fn check_exchanges(
             if let Some(evidence) = f.evidence.as_mut() {
                 evidence.locate_in(ctx.headers());
             }
+            if !options.rule_docs {
+                continue;
+            }
             if let Some(rule) = rules::by_id(f.rule) {
                 rule_docs.entry(f.rule).or_insert_with(|| RuleDoc::of(rule));
             }
         }
         let strict = rules::csp::has_strict_script_policy(ctx);
         let (score, grade) = policy.scoring.grade(&findings, strict);
-        let cookie_table = cookies::cookie_views(ctx, &findings);
+        let (csp, cookie_table, sessions) = if options.views {
+            (
+                ctx.csp().view(),
+                cookies::cookie_views(ctx, &findings),
+                ctx.sessions()
+                    .iter()
+                    .map(flask::SessionCookie::view)
+                    .collect(),
+            )
+        } else {
+            Default::default()
+        };
         exchange_reports.push(ExchangeReport {
             url: ctx.exchange.url().map(str::to_string),
             method: ctx.exchange.method().map(str::to_string),
@@ -130,13 +161,9 @@ pub fn check_exchanges(
             score,
             findings,
             passed,
-            csp: ctx.csp().view(),
+            csp,
             cookies: cookie_table,
-            sessions: ctx
-                .sessions()
-                .iter()
-                .map(flask::SessionCookie::view)
-                .collect(),
+            sessions,
         });
     }
     let worst_grade = exchange_reports
@@ -152,5 +179,28 @@ pub fn check_exchanges(
         exchanges: exchange_reports,
         notes,
         rules: rule_docs,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Views and rule docs are opt-in; asking for them changes nothing else.
+    #[test]
+    fn views_and_docs_only_when_asked() {
+        let input = include_bytes!("../../../tests/fixtures/flask-talisman-index.http");
+        let parsed = parse(input).unwrap();
+        let policy = Policy::default();
+        let lean = check(&parsed, &policy, &CheckOptions::default());
+        let full = check(&parsed, &policy, &CheckOptions::full_report());
+        let (l, f) = (&lean.exchanges[0], &full.exchanges[0]);
+        assert!(l.csp.is_empty() && l.cookies.is_empty() && l.sessions.is_empty());
+        assert!(lean.rules.is_empty());
+        assert!(!f.csp.is_empty() && !f.cookies.is_empty() && !f.sessions.is_empty());
+        assert!(f.findings.iter().all(|x| full.rules.contains_key(x.rule)));
+        assert_eq!(l.findings, f.findings);
+        assert_eq!((l.grade, l.score, &l.passed), (f.grade, f.score, &f.passed));
+        assert_eq!(lean.notes, full.notes);
     }
 }

@@ -8,7 +8,7 @@ use headwarden_core::{check, parse, CheckOptions, Policy};
 
 fn csp_rules(input: &[u8]) -> Vec<BTreeSet<&'static str>> {
     let parsed = parse(input).expect("input parses");
-    let report = check(&parsed, &Policy::default(), &CheckOptions::default());
+    let report = check(&parsed, &Policy::default(), &CheckOptions::full_report());
     report
         .exchanges
         .iter()
@@ -30,7 +30,7 @@ fn flask_talisman_default_policy() {
         panic!("missing fixture {}", path.display());
     };
     let parsed = parse(&input).unwrap();
-    let report = check(&parsed, &Policy::default(), &CheckOptions::default());
+    let report = check(&parsed, &Policy::default(), &CheckOptions::full_report());
     let exchange = &report.exchanges[0];
     let rules: BTreeSet<&str> = exchange
         .findings

@@ -68,7 +68,11 @@ proptest! {
             meta.replace('"', "&quot;"),
         );
         if let Ok(parsed) = headwarden_core::parse(input.as_bytes()) {
-            let report = headwarden_core::check(&parsed, &Default::default(), &Default::default());
+            let report = headwarden_core::check(
+                &parsed,
+                &Default::default(),
+                &headwarden_core::CheckOptions::full_report(),
+            );
             let _ = serde_json::to_string(&report.exchanges).unwrap();
         }
     }

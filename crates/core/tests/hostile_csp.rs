@@ -136,7 +136,7 @@ fn header_sized_policies_of_many_directives() {
             json::render(&check(
                 &parsed,
                 &Policy::default(),
-                &CheckOptions::default(),
+                &CheckOptions::full_report(),
             ))
         });
         assert!(doc.contains("csp-"));
@@ -184,7 +184,7 @@ fn the_largest_csp_headers_a_paste_may_hold() {
         json::render(&check(
             &parsed,
             &Policy::default(),
-            &CheckOptions::default(),
+            &CheckOptions::full_report(),
         ))
     });
     assert!(doc.contains("csp-unsafe-inline"));
@@ -207,7 +207,7 @@ fn meta_policies_in_a_large_body() {
         json::render(&check(
             &parsed,
             &Policy::default(),
-            &CheckOptions::default(),
+            &CheckOptions::full_report(),
         ))
     });
     assert!(doc.contains("\"source\":\"meta\"") || doc.contains("\"meta\""));

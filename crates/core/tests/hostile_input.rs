@@ -16,7 +16,7 @@ static ALLOC: hostile_support::Counting = hostile_support::Counting;
 
 fn checked(input: &[u8]) -> Result<String, InputError> {
     let parsed = parse(input)?;
-    let report = check(&parsed, &Policy::default(), &CheckOptions::default());
+    let report = check(&parsed, &Policy::default(), &CheckOptions::full_report());
     Ok(json::render(&report))
 }
 
@@ -175,7 +175,8 @@ fn a_har_of_10_000_entries_parses_and_checks_in_bounded_time_and_memory() {
     assert_eq!(parsed.exchanges.len(), 10_000);
     assert_bounded("HAR of 10,000 entries: parse", cost, har.len(), 4);
     // The whole check with every rule, the weak-secret audit included.
-    let (report, cost) = measure(|| check(&parsed, &Policy::default(), &CheckOptions::default()));
+    let (report, cost) =
+        measure(|| check(&parsed, &Policy::default(), &CheckOptions::full_report()));
     assert_eq!(report.exchanges.len(), 10_000);
     assert_bounded("HAR of 10,000 entries: check", cost, har.len(), 24);
 }
@@ -190,7 +191,7 @@ fn rendering_the_report_of_a_large_har_is_linear() {
     let entries: Vec<String> = (0..1_000).map(har_entry).collect();
     let har = format!("{{\"log\": {{\"entries\": [{}]}}}}", entries.join(","));
     let parsed = parse(har.as_bytes()).unwrap();
-    let report = check(&parsed, &Policy::default(), &CheckOptions::default());
+    let report = check(&parsed, &Policy::default(), &CheckOptions::full_report());
     // SARIF is built as a `serde_json::Value` tree first, which costs about ten times the
     // text it becomes.
     type Renderer = (&'static str, fn(&headwarden_core::Report) -> String, usize);

@@ -235,7 +235,7 @@ fn session_cookies_per_exchange() {
     };
     let sessions = |n: usize| {
         let parsed = parse(with_sessions(n).as_bytes()).unwrap();
-        let report = check(&parsed, &Policy::default(), &CheckOptions::default());
+        let report = check(&parsed, &Policy::default(), &CheckOptions::full_report());
         report.exchanges[0].sessions.len()
     };
     assert_eq!(sessions(MAX_SESSION_COOKIES - 1), MAX_SESSION_COOKIES - 1);
@@ -330,7 +330,7 @@ fn evidence_length() {
         "x".repeat(60_000)
     );
     let parsed = parse(input.as_bytes()).unwrap();
-    let report = check(&parsed, &Policy::default(), &CheckOptions::default());
+    let report = check(&parsed, &Policy::default(), &CheckOptions::full_report());
     let doc = serde_json::to_value(&report.exchanges[0].findings).unwrap();
     let value = doc
         .as_array()
@@ -372,7 +372,7 @@ fn audited_cookie_length() {
             weak_session_of_len(n)
         );
         let parsed = parse(input.as_bytes()).unwrap();
-        let report = check(&parsed, &Policy::default(), &CheckOptions::default());
+        let report = check(&parsed, &Policy::default(), &CheckOptions::full_report());
         let session = report.exchanges[0].sessions[0].clone();
         let weak = report.exchanges[0]
             .findings

@@ -130,7 +130,7 @@ fn a_bomb_inside_a_pasted_response_is_reported_not_expanded() {
         json::render(&check(
             &parsed,
             &Policy::default(),
-            &CheckOptions::default(),
+            &CheckOptions::full_report(),
         ))
     });
     assert!(
@@ -158,7 +158,7 @@ fn many_large_session_cookies_keep_the_audit_bounded() {
     }
     let (report, cost) = measure(|| {
         let parsed = parse(input.as_bytes()).unwrap();
-        check(&parsed, &Policy::default(), &CheckOptions::default())
+        check(&parsed, &Policy::default(), &CheckOptions::full_report())
     });
     assert_eq!(report.exchanges.len(), i);
     for exchange in &report.exchanges {

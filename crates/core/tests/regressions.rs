@@ -7,7 +7,7 @@ use headwarden_core::{check, parse, parse_as, CheckOptions, Header, InputFormat,
 
 /// Parses and checks `input` in every format; the point is that nothing panics.
 fn check_everywhere(input: &[u8]) {
-    let options = CheckOptions::default();
+    let options = CheckOptions::full_report();
     for format in [None].into_iter().chain(InputFormat::ALL.map(Some)) {
         if let Ok(parsed) = parse_as(input, format) {
             let _ = check(&parsed, &Policy::default(), &options);
@@ -128,7 +128,7 @@ fn a_script_inside_an_end_tag_or_a_bogus_comment_is_no_element() {
         InputFormat::Raw,
         &[],
         &policy,
-        &CheckOptions::default(),
+        &CheckOptions::full_report(),
     );
     assert!(
         !report.exchanges[0]

@@ -60,7 +60,7 @@ fn every_fixture_renders_in_every_format() {
     for file in files {
         let bytes = std::fs::read(&file).expect("fixture readable");
         let Ok(parsed) = parse(&bytes) else { continue };
-        let report = check(&parsed, &Policy::default(), &CheckOptions::default());
+        let report = check(&parsed, &Policy::default(), &CheckOptions::full_report());
         check_all_renderers(&report, &file.display().to_string());
         rendered += 1;
     }
@@ -78,7 +78,7 @@ proptest! {
     ) {
         let input = format!("HTTP/1.1 200 OK\r\n{name}: {value}\r\nContent-Type: text/html\r\n\r\n");
         if let Ok(parsed) = parse(input.as_bytes()) {
-            let report = check(&parsed, &Policy::default(), &CheckOptions::default());
+            let report = check(&parsed, &Policy::default(), &CheckOptions::full_report());
             check_all_renderers(&report, &input);
         }
     }

@@ -79,6 +79,8 @@ export interface PolicyView {
     sources: Array<{ text: string; kind: string; verdict: Verdict; note?: string }>;
   }>;
   effective: Array<{ directive: string; from: string | null; sources: string[] }>;
+  /** The policy's nonce + 'strict-dynamic' equivalent, once per policy, when a finding suggests it. */
+  suggested?: { header: string; talisman: string };
 }
 
 /** One Set-Cookie, parsed, with the ids of the rules that fired for it. */

@@ -3,13 +3,15 @@
 //!
 //! These exports are the package's internals, not its API: the JS in `npm/api.mjs` checks
 //! argument types, builds the input, caches one [`Checker`] per set of options, fills the
-//! report's `rules` section from a cache, and turns the error objects thrown here
-//! (`Error` with a `code` property) into `HeadwardenError`s.
+//! report's `rules` section from `lib/rules.mjs` (this wasm is built without core's `docs`
+//! feature; `examples/rules_json.rs` generates that text natively), and turns the error
+//! objects thrown here (`Error` with a `code` property) into `HeadwardenError`s.
 //!
 //! Reports cross the boundary as JS objects built by `serde-wasm-bindgen`'s
-//! `json_compatible()` serializer. Measured against serde_json text + `JSON.parse` (the
-//! `*_json` exports, which the benchmark runs beside them), it was 1.1–1.9× faster on the
-//! size-optimised build, because serde_json's string escaping is slow at `opt-level = "z"`.
+//! `json_compatible()` serializer. Measured against serde_json text + `JSON.parse` it was
+//! 1.1–1.9× faster on the size-optimised build (1.3× on checkCsp over the CSP corpus,
+//! 2026-11-23), so reports have only this one serializer: a second one would be a second
+//! copy of every report type's `Serialize` in the wasm.
 //!
 //! Nothing here panics on any input (the package is built with `panic = "abort"`, where a
 //! panic would be a trap): every failure is a thrown error with a code.
@@ -20,7 +22,6 @@ use headwarden_core::flask::view::CookieSource;
 use headwarden_core::flask::{decode_flask_session, SessionCookie, SessionKind, SignedCookie};
 use headwarden_core::input::{InputError, InputFormat, ParseOptions};
 use headwarden_core::policy::{enforce_with, replace_debugger_page, Mode, NonceScripts};
-use headwarden_core::report::RuleDoc;
 use headwarden_core::{
     check, limits, parse_with, rules, CheckOptions, Header, Headers, Policy, Request, Response,
     Scheme,
@@ -131,6 +132,9 @@ impl Checker {
                 scheme,
                 skip_secret_audit: !secret_audit,
                 disabled_rules: ignore,
+                // `rules` stays empty: JS fills it from its cache.
+                views: true,
+                rule_docs: false,
             },
             parse: ParseOptions { format, url },
         })
@@ -148,12 +152,6 @@ impl Checker {
         to_js(&self.report(input, false)?)
     }
 
-    /// [`Checker::check`] returning JSON text instead (for JS to `JSON.parse`): kept so
-    /// the benchmark can measure the two conversions against each other.
-    pub fn check_json(&self, input: &str, json: bool) -> Result<String, JsValue> {
-        to_json(&self.report(input.as_bytes(), json)?)
-    }
-
     /// The report without its `rules` section.
     fn report(&self, input: &[u8], json: bool) -> Result<headwarden_core::Report, JsValue> {
         let parsed = if json {
@@ -166,43 +164,8 @@ impl Checker {
             parse_with(input, &self.parse)
         }
         .map_err(|e| input_error(&e))?;
-        let mut report = check(&parsed, &self.policy, &self.options);
-        report.rules.clear();
-        Ok(report)
+        Ok(check(&parsed, &self.policy, &self.options))
     }
-}
-
-/// The report's entry for one rule (title, severity, docs, fixes), as JSON; `None` for an
-/// unknown id.
-#[wasm_bindgen]
-pub fn rule_doc(id: &str) -> Option<String> {
-    rules::by_id(id).and_then(|rule| serde_json::to_string(&RuleDoc::of(rule)).ok())
-}
-
-/// Every rule: id, title, severity, family, since, summary, docs (Markdown) and fixes.
-#[wasm_bindgen]
-pub fn rules_json() -> Result<String, JsValue> {
-    let list: Vec<Value> = rules::all()
-        .iter()
-        .map(|rule| {
-            let fixes: serde_json::Map<String, Value> = rule
-                .fixes
-                .iter()
-                .map(|(tab, snippet)| (tab.to_string(), json!(snippet)))
-                .collect();
-            json!({
-                "id": rule.id,
-                "title": rule.title,
-                "severity": rule.severity,
-                "family": rule.family,
-                "since": rule.since,
-                "summary": rule.summary(),
-                "docs": rule.docs(),
-                "fixes": fixes,
-            })
-        })
-        .collect();
-    to_json(&list)
 }
 
 /// The built-in policy presets: name, description, the commented TOML, and the policy as
@@ -241,13 +204,6 @@ pub fn policy_json(policy: &str) -> Result<String, JsValue> {
 pub fn check_csp(policy: &str) -> Result<JsValue, JsValue> {
     csp_limit(policy)?;
     to_js(&headwarden_core::csp::check_csp(policy).report())
-}
-
-/// [`check_csp`] as JSON text (for the benchmark's comparison of the two conversions).
-#[wasm_bindgen]
-pub fn check_csp_json(policy: &str) -> Result<String, JsValue> {
-    csp_limit(policy)?;
-    to_json(&headwarden_core::csp::check_csp(policy).report())
 }
 
 fn csp_limit(policy: &str) -> Result<(), JsValue> {

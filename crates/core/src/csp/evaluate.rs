@@ -9,12 +9,12 @@ use std::fmt::Write as _;
 
 use serde::Serialize;
 
-use crate::report::{Evidence, Finding, Severity};
+use crate::report::{shorten, Evidence, Finding, Severity, MAX_EVIDENCE_CHARS};
 use crate::rules::Rule;
 
 use super::directive::{DirectiveId, Status};
 use super::effective::{DirectiveRef, ValueRef};
-use super::parse::{ListFlags, Policy, Span};
+use super::parse::{Directive, ListFlags, Policy, Span};
 use super::view::PolicyView;
 use super::{Disposition, PolicyList, PolicySource};
 
@@ -41,16 +41,82 @@ pub enum Arg {
     Delivery(usize),
 }
 
-/// A fix that depends on the finding, rendered into [`Finding::fix`].
+/// A fix that depends on the finding, rendered into [`Finding::fix`]: what to change in
+/// the finding's own directive, short. No fix quotes the whole policy, except the one
+/// finding per policy that carries its [`SuggestedPolicy`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Fix {
     None,
-    /// The policy's nonce + `'strict-dynamic'` equivalent.
-    StrictPolicy,
-    /// The policy with this directive appended.
+    /// This change to the finding's directive, on the way to the policy's nonce +
+    /// `'strict-dynamic'` equivalent ([`suggested_policy`]). The first such finding of a
+    /// policy carries the suggested policy; the others point to it.
+    Strict(Step),
+    /// Add this directive to the policy.
     Append(&'static str),
     /// A fixed sentence.
     Text(&'static str),
+}
+
+/// What to change in the finding's directive, towards a nonce-based policy.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Step {
+    /// Remove the finding's source from its directive.
+    RemoveSource,
+    /// Add a nonce and `'strict-dynamic'` to the finding's directive.
+    AddNonce,
+    /// Add a nonce to the finding's directive (it has `'strict-dynamic'` already).
+    AddNonceOnly,
+    /// Add a nonce-based `script-src` (the policy has none).
+    AddScriptSrc,
+}
+
+/// Longest source or directive name quoted in a fix or next to an ellipsis in evidence.
+const MAX_FIX_QUOTE_CHARS: usize = 120;
+
+/// A directive as evidence quotes it: whole when short; else its name and the finding's
+/// source (`script-src … https://a.example …`), so the evidence shows what the finding
+/// is about however long the list; else its start.
+fn directive_excerpt<'p>(policy: &'p Policy, d: &Directive, source: Option<Span>) -> Cow<'p, str> {
+    let text = policy.str(d.token);
+    let whole = shorten(text, MAX_EVIDENCE_CHARS);
+    if matches!(whole, Cow::Borrowed(_)) {
+        return whole;
+    }
+    let Some(source) = source.filter(|s| s.start > d.name.end && s.end <= d.token.end) else {
+        return whole;
+    };
+    let name = shorten(policy.str(d.name), MAX_FIX_QUOTE_CHARS);
+    let value = shorten(policy.str(source), MAX_FIX_QUOTE_CHARS);
+    let first = policy.values_of(d).first().map(|v| v.span.start) == Some(source.start);
+    let last = source.end == d.token.end;
+    Cow::Owned(format!(
+        "{name} {}{value}{}",
+        if first { "" } else { "… " },
+        if last { "" } else { " …" }
+    ))
+}
+
+impl Step {
+    fn sentence(self, f: &CspFinding, list: &PolicyList) -> String {
+        let directive = f.directive_name(list).unwrap_or_default();
+        let directive = shorten(&directive, MAX_FIX_QUOTE_CHARS);
+        match self {
+            Step::RemoveSource => {
+                let source = shorten(f.source_text(list).unwrap_or_default(), MAX_FIX_QUOTE_CHARS);
+                format!("Remove `{source}` from `{directive}`.")
+            }
+            Step::AddNonce => format!(
+                "Add `'nonce-{{RANDOM}}' 'strict-dynamic'` to `{directive}` (browsers that support them then ignore 'unsafe-inline' and host sources there) and give your scripts the nonce."
+            ),
+            Step::AddNonceOnly => format!(
+                "Add the response's nonce (`'nonce-{{RANDOM}}'`) to `{directive}` and give your scripts the nonce."
+            ),
+            Step::AddScriptSrc => {
+                "Add `script-src 'nonce-{RANDOM}' 'strict-dynamic'` and give your scripts the nonce."
+                    .to_string()
+            }
+        }
+    }
 }
 
 /// One finding of a policy-level rule, before rendering.
@@ -201,6 +267,52 @@ impl CspFinding {
         }
     }
 
+    /// The evidence: the directive the finding is about (name and sources, shortened),
+    /// quoted from the header line (or `<meta>`) that delivered `policy`; the policy's
+    /// text when the finding is about no directive written in it.
+    fn evidence(&self, policy: &Policy) -> Evidence {
+        let index = self
+            .directive_index
+            .map(|i| i as usize)
+            .or(match self.arg {
+                Arg::Directive(i) => Some(i),
+                _ => None,
+            })
+            .or_else(|| match self.directive {
+                Some(FindingDirective::Known(id)) => policy.index_of(id),
+                _ => None,
+            })
+            .filter(|_| self.policy.is_some());
+        let directive = index.and_then(|i| policy.directives.get(i));
+        let quoted = match directive {
+            Some(d) => directive_excerpt(policy, d, self.source),
+            None => shorten(&policy.text, MAX_EVIDENCE_CHARS),
+        };
+        match policy.source {
+            PolicySource::Header => Evidence::Header {
+                header: policy.header.clone(),
+                value: quoted.into_owned(),
+                line: policy.line,
+            },
+            PolicySource::Meta => {
+                // Ellipses where the policy has more than the quoted directive.
+                let (before, after) = directive.map_or((false, false), |d| {
+                    let outside = |s: &str| !s.trim_matches([';', ' ', '\t']).is_empty();
+                    let (start, end) = (d.token.start as usize, d.token.end as usize);
+                    (
+                        policy.text.get(..start).is_some_and(outside),
+                        policy.text.get(end..).is_some_and(outside),
+                    )
+                });
+                Evidence::body(&format!(
+                    "<meta http-equiv=\"Content-Security-Policy\" content=\"{}{quoted}{}\">",
+                    if before { "…" } else { "" },
+                    if after { "…" } else { "" },
+                ))
+            }
+        }
+    }
+
     /// The report finding: detail, directive, source, evidence and fix.
     pub fn to_finding(&self, list: &PolicyList, fixes: &mut FixCache) -> Finding {
         let mut f = Finding::new(self.rule, self.detail(list)).severity(self.severity);
@@ -214,31 +326,34 @@ impl CspFinding {
             .policy_of(list)
             .or_else(|| list.enforced_indexed().next().map(|(_, p)| p));
         if let Some(p) = policy {
-            f = f.evidence(match p.source {
-                PolicySource::Header => Evidence::header(&p.header, &p.text),
-                PolicySource::Meta => Evidence::body(&format!(
-                    "<meta http-equiv=\"Content-Security-Policy\" content=\"{}\">",
-                    p.text
-                )),
-            });
+            f = f.evidence(self.evidence(p));
         }
         let policy_index = self
             .policy
             .or_else(|| list.enforced_indexed().next().map(|(i, _)| i));
         let fix = match (self.fix, policy_index) {
             _ if self.omitted > 0 => None,
-            (Fix::StrictPolicy, Some(i)) => fixes.strict(list, i),
-            (Fix::Append(directive), Some(i)) => list.policies.get(i).map(|p| {
-                let text = p.text.trim().trim_end_matches(';').trim_end();
-                if text.is_empty() {
-                    format!("Content-Security-Policy: {directive}")
-                } else if text.len() > MAX_FIX_POLICY_BYTES {
-                    format!("Add `{directive}` to the policy.")
-                } else {
-                    format!("Content-Security-Policy: {text}; {directive}")
+            (Fix::Strict(step), Some(i)) => {
+                let mut fix = step.sentence(self, list);
+                match fixes.suggest(list, i, self.rule.id) {
+                    Suggestion::Here(suggested) => {
+                        fix.push_str("\n\n");
+                        fix.push_str(&suggested.fix_text());
+                    }
+                    Suggestion::Given(rule) => {
+                        let _ = write!(fix, " See the suggested policy in the `{rule}` finding.");
+                    }
+                    Suggestion::None => {}
                 }
-            }),
-            (Fix::Append(directive), None) => Some(format!("Content-Security-Policy: {directive}")),
+                Some(fix)
+            }
+            (Fix::Strict(step), None) => Some(step.sentence(self, list)),
+            (Fix::Append(directive), Some(i))
+                if list.policies.get(i).is_some_and(|p| !p.is_empty()) =>
+            {
+                Some(format!("Add `{directive}` to the policy."))
+            }
+            (Fix::Append(directive), _) => Some(format!("Content-Security-Policy: {directive}")),
             (Fix::Text(text), _) => Some(text.to_string()),
             _ => None,
         };
@@ -249,23 +364,36 @@ impl CspFinding {
     }
 }
 
-/// Longest policy quoted whole in a fix.
-const MAX_FIX_POLICY_BYTES: usize = 1024;
+/// Policy length past which a suggested policy's buffers are not sized up front.
+const MAX_SUGGESTED_POLICY_BYTES: usize = 4096;
 
-/// Rendered nonce-based rewrites, one per policy.
+/// Which finding carries each policy's suggested nonce-based policy: the first rendered
+/// finding that suggests it, so the policy is written out once, not once per finding.
 #[derive(Debug, Default)]
 pub struct FixCache {
-    strict: HashMap<usize, String>,
+    /// Policy index → the rule whose finding carries the suggestion.
+    given: HashMap<usize, &'static str>,
+}
+
+/// Where a policy's suggested policy goes, for one finding.
+enum Suggestion {
+    /// In this finding.
+    Here(SuggestedPolicy),
+    /// Already in a finding of this rule.
+    Given(&'static str),
+    None,
 }
 
 impl FixCache {
-    fn strict(&mut self, list: &PolicyList, index: usize) -> Option<String> {
-        if let Some(s) = self.strict.get(&index) {
-            return Some(s.clone());
+    fn suggest(&mut self, list: &PolicyList, index: usize, rule: &'static str) -> Suggestion {
+        if let Some(given) = self.given.get(&index) {
+            return Suggestion::Given(given);
         }
-        let s = strict_rewrite(list.policies.get(index)?);
-        self.strict.insert(index, s.clone());
-        Some(s)
+        let Some(policy) = list.policies.get(index) else {
+            return Suggestion::None;
+        };
+        self.given.insert(index, rule);
+        Suggestion::Here(suggested_policy(policy))
     }
 }
 
@@ -281,11 +409,31 @@ pub fn is_allowlist_based(policy: &Policy) -> bool {
         .any(|(_, e)| e.is_url_based())
 }
 
+/// A policy's nonce + `'strict-dynamic'` equivalent (see [`suggested_policy`]), shown
+/// once per policy: in the CSP view and in one finding.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SuggestedPolicy {
+    /// The header line, `{RANDOM}` standing for a fresh nonce per response.
+    pub header: String,
+    /// The same policy as Flask-Talisman settings (Talisman adds the nonce).
+    pub talisman: String,
+}
+
+impl SuggestedPolicy {
+    /// As the fix text of the finding that carries it.
+    pub fn fix_text(&self) -> String {
+        format!(
+            "Nonce-based equivalent ({{RANDOM}} = a fresh random value per response, which Talisman adds):\n{}\n\nWith Flask-Talisman:\n{}",
+            self.header, self.talisman
+        )
+    }
+}
+
 /// The nonce + `'strict-dynamic'` equivalent of a policy, as a header line and as
 /// Flask-Talisman settings: `script-src` becomes nonce-based (with `https:` and
 /// `'unsafe-inline'` kept only as fallbacks that modern browsers ignore), `object-src`
 /// becomes `'none'`, `base-uri` is added, and the other directives are kept.
-pub fn strict_rewrite(policy: &Policy) -> String {
+pub fn suggested_policy(policy: &Policy) -> SuggestedPolicy {
     let script = [
         "'nonce-{RANDOM}'",
         "'strict-dynamic'",
@@ -334,7 +482,9 @@ pub fn strict_rewrite(policy: &Policy) -> String {
         }
         directives.push((id.as_str(), values));
     }
-    let mut header = String::from("Content-Security-Policy: ");
+    let capacity = 256 + policy.text.len().min(MAX_SUGGESTED_POLICY_BYTES);
+    let mut header = String::with_capacity(capacity);
+    header.push_str("Content-Security-Policy: ");
     for (i, (name, values)) in directives.iter().enumerate() {
         if i > 0 {
             header.push_str("; ");
@@ -345,19 +495,20 @@ pub fn strict_rewrite(policy: &Policy) -> String {
             header.push_str(v);
         }
     }
-    let mut talisman = String::from("Talisman(app,\n    content_security_policy={\n");
+    let mut talisman = String::with_capacity(capacity);
+    talisman.push_str("Talisman(app,\n    content_security_policy={\n");
     for (name, values) in &directives {
-        let values: Vec<&str> = values
-            .iter()
-            .copied()
-            .filter(|v| !v.starts_with("'nonce-"))
-            .collect();
-        let _ = match values.as_slice() {
-            [] => writeln!(talisman, "        '{name}': '',"),
-            [one] => writeln!(talisman, "        '{name}': \"{one}\","),
-            many => {
-                let quoted: Vec<String> = many.iter().map(|v| format!("\"{v}\"")).collect();
-                writeln!(talisman, "        '{name}': [{}],", quoted.join(", "))
+        let mut values = values.iter().filter(|v| !v.starts_with("'nonce-"));
+        let (first, second) = (values.next(), values.next());
+        let _ = match (first, second) {
+            (None, _) => writeln!(talisman, "        '{name}': '',"),
+            (Some(one), None) => writeln!(talisman, "        '{name}': \"{one}\","),
+            (Some(one), Some(two)) => {
+                let _ = write!(talisman, "        '{name}': [\"{one}\", \"{two}\"");
+                for v in values {
+                    let _ = write!(talisman, ", \"{v}\"");
+                }
+                writeln!(talisman, "],")
             }
         };
     }
@@ -365,9 +516,7 @@ pub fn strict_rewrite(policy: &Policy) -> String {
         "    },\n    content_security_policy_nonce_in=['script-src'])\n\
          # templates: <script nonce=\"{{ csp_nonce() }}\">…</script>",
     );
-    format!(
-        "Nonce-based equivalent ({{RANDOM}} = a fresh random value per response, which Talisman adds):\n{header}\n\nWith Flask-Talisman:\n{talisman}"
-    )
+    SuggestedPolicy { header, talisman }
 }
 
 /// Runs every policy-level `csp-*` rule over `list`.
@@ -381,11 +530,20 @@ pub fn evaluate_all(list: &PolicyList) -> Vec<CspFinding> {
 
 /// Renders findings for a report.
 pub fn render(list: &PolicyList, findings: &[CspFinding]) -> Vec<Finding> {
-    let mut fixes = FixCache::default();
-    findings
-        .iter()
-        .map(|f| f.to_finding(list, &mut fixes))
-        .collect()
+    let mut out = Vec::with_capacity(findings.len());
+    render_into(list, findings, &mut FixCache::default(), &mut out);
+    out
+}
+
+/// Renders findings into `out`, reusing the rewrites in `fixes` (one per policy, shared
+/// by every rule that suggests it).
+pub fn render_into(
+    list: &PolicyList,
+    findings: &[CspFinding],
+    fixes: &mut FixCache,
+    out: &mut Vec<Finding>,
+) {
+    out.extend(findings.iter().map(|f| f.to_finding(list, fixes)));
 }
 
 /// Most findings of one rule kept for one policy; the rest are summed up in one more
@@ -458,29 +616,137 @@ mod tests {
         assert_eq!(inline.directive.as_deref(), Some("script-src"));
         assert_eq!(inline.source.as_deref(), Some("'unsafe-inline'"));
         assert!(matches!(inline.evidence, Some(Evidence::Header { .. })));
-        let bypass = findings
-            .iter()
-            .find(|f| f.rule == "csp-allowlist-bypass" && f.severity == Severity::High)
-            .unwrap();
-        assert_eq!(bypass.source.as_deref(), Some("https://www.google.com"));
-        let fix = bypass.fix.as_deref().unwrap();
+        // The first finding that suggests the nonce-based policy carries it whole.
+        let fix = inline.fix.as_deref().unwrap();
+        assert!(
+            fix.starts_with("Add `'nonce-{RANDOM}' 'strict-dynamic'` to `script-src`"),
+            "{fix}"
+        );
         assert!(fix.contains("script-src 'nonce-{RANDOM}' 'strict-dynamic' https: 'unsafe-inline'; object-src 'none'; base-uri 'self'"), "{fix}");
         assert!(
             fix.contains("content_security_policy_nonce_in=['script-src']"),
             "{fix}"
         );
         assert!(fix.contains("csp_nonce()"), "{fix}");
+        // The others say what to change in their directive and point to it.
+        let bypass = findings
+            .iter()
+            .find(|f| f.rule == "csp-allowlist-bypass" && f.severity == Severity::High)
+            .unwrap();
+        assert_eq!(bypass.source.as_deref(), Some("https://www.google.com"));
+        let fix = bypass.fix.as_deref().unwrap();
+        assert!(
+            fix.starts_with("Remove `https://www.google.com` from `script-src`"),
+            "{fix}"
+        );
+        assert!(fix.contains("in the `csp-unsafe-inline` finding"), "{fix}");
+        assert!(!fix.contains("Content-Security-Policy:"), "{fix}");
+        let suggesting = findings
+            .iter()
+            .filter(|f| f.fix.as_deref().is_some_and(|x| x.contains("Talisman(")))
+            .count();
+        assert_eq!(suggesting, 1);
+        let view = check.view();
+        let suggested = view[0].suggested.as_ref().unwrap();
+        assert!(suggested
+            .header
+            .starts_with("Content-Security-Policy: script-src 'nonce-{RANDOM}'"));
+        assert!(suggested.talisman.starts_with("Talisman(app,"));
     }
 
     #[test]
-    fn strict_rewrite_keeps_other_directives() {
+    fn evidence_quotes_the_directive_and_fixes_stay_short() {
+        let hosts: String = (0..100).map(|i| format!(" https://h{i}.example")).collect();
+        let policy = format!("default-src 'self'; script-src 'unsafe-inline'{hosts}; object-src *");
+        let findings = check_csp(&policy).findings();
+        let trusted = findings
+            .iter()
+            .find(|f| f.rule == "csp-trusted-types-missing")
+            .unwrap();
+        assert_eq!(
+            trusted.fix.as_deref(),
+            Some("Add `require-trusted-types-for 'script'` to the policy.")
+        );
+        let host = findings
+            .iter()
+            .find(|f| f.source.as_deref() == Some("https://h7.example"))
+            .unwrap();
+        let Some(Evidence::Header { header, value, .. }) = &host.evidence else {
+            panic!("{host:?}");
+        };
+        assert_eq!(header, "Content-Security-Policy");
+        assert_eq!(value, "script-src … https://h7.example …");
+        let inline = findings
+            .iter()
+            .find(|f| f.rule == "csp-unsafe-inline")
+            .unwrap();
+        let Some(Evidence::Header { value, .. }) = &inline.evidence else {
+            panic!("{inline:?}");
+        };
+        assert_eq!(value, "script-src 'unsafe-inline' …");
+        let wildcard = findings
+            .iter()
+            .find(|f| f.rule == "csp-wildcard-source")
+            .unwrap();
+        let Some(Evidence::Header { value, .. }) = &wildcard.evidence else {
+            panic!("{wildcard:?}");
+        };
+        assert_eq!(value, "object-src *");
+        let Some(Evidence::Header { value, .. }) = &trusted.evidence else {
+            panic!("{trusted:?}");
+        };
+        assert!(
+            value.starts_with("default-src 'self'; script-src"),
+            "{value}"
+        );
+        for f in &findings {
+            let fix = f.fix.as_deref().unwrap_or_default();
+            if !fix.contains("Talisman(") {
+                assert!(fix.len() < 400, "{}: {fix}", f.rule);
+            }
+        }
+    }
+
+    #[test]
+    fn exchange_evidence_keeps_the_header_line_and_marks_cut_meta_policies() {
+        let r = crate::rules::testing::report(
+            "HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Security-Policy: object-src 'none'\r\nContent-Security-Policy: object-src 'none'; script-src 'self' https://a.example\r\n\r\n<html><head><meta http-equiv=\"Content-Security-Policy\" content=\"object-src 'none'; script-src https://a.example; base-uri 'none'\"></head></html>",
+        );
+        let evidence: Vec<_> = r.exchanges[0]
+            .findings
+            .iter()
+            .filter(|f| {
+                f.rule == "csp-allowlist-bypass" && f.source.as_deref() == Some("https://a.example")
+            })
+            .filter_map(|f| f.evidence.clone())
+            .collect();
+        assert_eq!(
+            evidence,
+            [
+                Evidence::Header {
+                    header: "Content-Security-Policy".into(),
+                    value: "script-src 'self' https://a.example".into(),
+                    line: Some(4),
+                },
+                Evidence::Body {
+                    body: "<meta http-equiv=\"Content-Security-Policy\" content=\"…script-src https://a.example…\">".into()
+                }
+            ]
+        );
+    }
+
+    #[test]
+    fn suggested_policy_keeps_other_directives() {
         let list = PolicyList::from_header_value(
             "default-src 'self'; script-src https://cdn.example; img-src 'self' data:; base-uri 'none'; referrer no-referrer",
             Disposition::Enforce,
         );
-        let s = strict_rewrite(&list.policies[0]);
-        assert!(s.contains("Content-Security-Policy: script-src 'nonce-{RANDOM}' 'strict-dynamic' https: 'unsafe-inline'; object-src 'none'; base-uri 'none'; default-src 'self'; img-src 'self' data:\n"), "{s}");
-        assert!(s.contains("'img-src': [\"'self'\", \"data:\"],"), "{s}");
+        let s = suggested_policy(&list.policies[0]);
+        assert_eq!(s.header, "Content-Security-Policy: script-src 'nonce-{RANDOM}' 'strict-dynamic' https: 'unsafe-inline'; object-src 'none'; base-uri 'none'; default-src 'self'; img-src 'self' data:");
+        assert!(
+            s.talisman.contains("'img-src': [\"'self'\", \"data:\"],"),
+            "{s:?}"
+        );
         assert!(is_allowlist_based(&list.policies[0]));
     }
 }

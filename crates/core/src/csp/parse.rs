@@ -351,6 +351,8 @@ pub struct Policy {
     pub source: PolicySource,
     /// The header name as sent (`Content-Security-Policy`), or `meta`.
     pub header: String,
+    /// The 1-based line of the header in the input, when known (for evidence).
+    pub line: Option<u32>,
     pub directives: Vec<Directive>,
     pub values: Vec<Value>,
     pub issues: Vec<PolicyIssue>,
@@ -427,6 +429,7 @@ pub fn parse_serialized_csp(
         disposition,
         source,
         header: header.to_owned(),
+        line: None,
         directives: Vec::with_capacity(semicolons + 1),
         values: Vec::with_capacity(spaces + 1),
         issues,
@@ -1006,8 +1009,9 @@ pub fn parse_response_csp(response: &Response, html: Option<&Document>) -> Polic
     ] {
         for header in response.headers.iter().filter(|h| h.is(name)) {
             for member in split_header_list(&header.value) {
-                list.push_bounded(|| {
-                    parse_serialized_csp(member, PolicySource::Header, disposition, &header.name)
+                list.push_bounded(|| Policy {
+                    line: header.line,
+                    ..parse_serialized_csp(member, PolicySource::Header, disposition, &header.name)
                 });
             }
         }

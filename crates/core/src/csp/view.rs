@@ -9,7 +9,7 @@ use serde::Serialize;
 use crate::report::{shorten, Severity};
 
 use super::directive::{DirectiveId, DirectiveKind, Status};
-use super::evaluate::{CspFinding, FindingDirective};
+use super::evaluate::{suggested_policy, CspFinding, FindingDirective, Fix, SuggestedPolicy};
 use super::parse::{DirectiveState, PolicyIssue, ValueKind};
 use super::{Disposition, PolicyList, PolicySource};
 
@@ -34,6 +34,10 @@ pub struct PolicyView {
     /// For each fetch directive, the directive that governs it and the sources that take
     /// effect (CSP3 §6.8.3, with what `'strict-dynamic'` and nonces/hashes disable).
     pub effective: Vec<EffectiveView>,
+    /// The policy's nonce + `'strict-dynamic'` equivalent, when a finding suggests moving
+    /// to it (the findings themselves only say what to change in their directive).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub suggested: Option<SuggestedPolicy>,
 }
 
 /// One directive token.
@@ -136,6 +140,8 @@ const EFFECTIVE_TARGETS: &[DirectiveId] = &[
 
 /// The view of every policy of `list`, with verdicts from `findings`.
 pub fn view(list: &PolicyList, findings: &[CspFinding]) -> Vec<PolicyView> {
+    // Findings about the list as a whole are rendered against the first enforced policy.
+    let first_enforced = list.enforced_indexed().next().map(|(i, _)| i);
     list.indexed()
         .map(|(pi, policy)| {
             // Index this policy's findings by directive token and by source token, so the
@@ -273,6 +279,14 @@ pub fn view(list: &PolicyList, findings: &[CspFinding]) -> Vec<PolicyView> {
                     }
                 })
                 .collect();
+            let suggested = findings
+                .iter()
+                .any(|f| {
+                    matches!(f.fix, Fix::Strict(_))
+                        && f.omitted == 0
+                        && f.policy.or(first_enforced) == Some(pi)
+                })
+                .then(|| suggested_policy(policy));
             PolicyView {
                 disposition: policy.disposition,
                 source: policy.source,
@@ -282,6 +296,7 @@ pub fn view(list: &PolicyList, findings: &[CspFinding]) -> Vec<PolicyView> {
                 directives,
                 omitted_directives,
                 effective,
+                suggested,
             }
         })
         .collect()

@@ -141,8 +141,7 @@ pub fn stack_trace(body: &str) -> Option<StackTrace> {
 
 /// `File "/app/x.py", line 12` (plain or Werkzeug's `File <cite …>"…"</cite>, line`).
 fn python_frame(body: &str) -> Option<StackTrace> {
-    let finder = memmem::Finder::new(b"File ");
-    for at in finder.find_iter(body.as_bytes()).take(MAX_CANDIDATES) {
+    for at in find_iter(body, "File ").take(MAX_CANDIDATES) {
         let window = window(body, at, 400);
         if !window.contains("line") {
             continue;
@@ -171,7 +170,7 @@ fn python_frame(body: &str) -> Option<StackTrace> {
 /// `at handler (/app/server.js:10:5)` or `at /app/server.js:10:5`.
 fn node_frame(body: &str) -> Option<StackTrace> {
     for ext in [".js:", ".mjs:", ".cjs:", ".ts:"] {
-        for at in memmem::find_iter(body.as_bytes(), ext.as_bytes()).take(MAX_CANDIDATES) {
+        for at in find_iter(body, ext).take(MAX_CANDIDATES) {
             let after = &body[at + ext.len()..];
             let Some(rest) = digits_then(after, ':') else {
                 continue;
@@ -199,7 +198,7 @@ fn node_frame(body: &str) -> Option<StackTrace> {
 
 /// `at com.example.App.main(App.java:42)`.
 fn java_frame(body: &str) -> Option<StackTrace> {
-    for at in memmem::find_iter(body.as_bytes(), b".java:").take(MAX_CANDIDATES) {
+    for at in find_iter(body, ".java:").take(MAX_CANDIDATES) {
         let after = &body[at + 6..];
         if digits_then(after, ')').is_none() {
             continue;
@@ -217,7 +216,7 @@ fn java_frame(body: &str) -> Option<StackTrace> {
 
 /// `#0 /var/www/index.php(12): …` under `Stack trace:`, or `… in /var/www/x.php on line 3`.
 fn php_frame(body: &str) -> Option<StackTrace> {
-    for at in memmem::find_iter(body.as_bytes(), b".php").take(MAX_CANDIDATES) {
+    for at in find_iter(body, ".php").take(MAX_CANDIDATES) {
         let after = &body[at + 4..];
         let frame_like = after
             .strip_prefix('(')
@@ -241,7 +240,7 @@ fn php_frame(body: &str) -> Option<StackTrace> {
 
 /// `/app/models/user.rb:12:in 'save'`.
 fn ruby_frame(body: &str) -> Option<StackTrace> {
-    for at in memmem::find_iter(body.as_bytes(), b".rb:").take(MAX_CANDIDATES) {
+    for at in find_iter(body, ".rb:").take(MAX_CANDIDATES) {
         let after = &body[at + 4..];
         let Some(rest) = digits_then(after, ':') else {
             continue;
@@ -259,7 +258,7 @@ fn ruby_frame(body: &str) -> Option<StackTrace> {
 
 /// `at App.Controllers.Home.Index() in C:\src\HomeController.cs:line 42`.
 fn dotnet_frame(body: &str) -> Option<StackTrace> {
-    for at in memmem::find_iter(body.as_bytes(), b".cs:line ").take(MAX_CANDIDATES) {
+    for at in find_iter(body, ".cs:line ").take(MAX_CANDIDATES) {
         let (line_start, line_end) = line_bounds(body, at);
         if find_at_word(&body[line_start..at]).is_some() {
             return Some(StackTrace {
@@ -274,7 +273,7 @@ fn dotnet_frame(body: &str) -> Option<StackTrace> {
 /// A Go panic: `goroutine 1 [running]:` then `/app/main.go:12 +0x1d`.
 fn go_frame(body: &str) -> Option<StackTrace> {
     find(body, "goroutine ")?;
-    for at in memmem::find_iter(body.as_bytes(), b".go:").take(MAX_CANDIDATES) {
+    for at in find_iter(body, ".go:").take(MAX_CANDIDATES) {
         let after = &body[at + 4..];
         if digits_then(after, ' ').is_some_and(|r| r.starts_with("+0x")) {
             let (line_start, line_end) = line_bounds(body, at);
@@ -301,7 +300,7 @@ fn digits_then(s: &str, sep: char) -> Option<&str> {
 fn find_at_word(line: &str) -> Option<usize> {
     let bytes = line.as_bytes();
     let mut found = None;
-    for i in memmem::find_iter(bytes, b"at ") {
+    for i in find_iter(line, "at ") {
         let boundary = match i.checked_sub(1).and_then(|p| bytes.get(p)) {
             None => true,
             Some(&b) => {
@@ -512,8 +511,40 @@ fn floor_char_boundary(s: &str, mut i: usize) -> usize {
     i
 }
 
-pub(crate) fn find(hay: &str, needle: &str) -> Option<usize> {
-    memmem::find(hay.as_bytes(), needle.as_bytes())
+/// Where `needle` first occurs in `hay`. The needles are literals, searched in every
+/// response body: each gets one `memmem` searcher, built on first use and kept (building
+/// one per call cost more than searching a typical page).
+pub(crate) fn find(hay: &str, needle: &'static str) -> Option<usize> {
+    use std::cell::RefCell;
+    use std::collections::HashMap;
+    thread_local! {
+        /// Keyed by the needle's address and length: literals, so a few dozen at most.
+        static FINDERS: RefCell<HashMap<(usize, usize), memmem::Finder<'static>>> =
+            RefCell::new(HashMap::new());
+    }
+    let key = (needle.as_ptr() as usize, needle.len());
+    FINDERS.with(|finders| {
+        finders
+            .borrow_mut()
+            .entry(key)
+            .or_insert_with(|| memmem::Finder::new(needle.as_bytes()))
+            .find(hay.as_bytes())
+    })
+}
+
+/// The non-overlapping occurrences of `needle` (not empty) in `hay`, as
+/// `memmem::find_iter` gives them; the searcher is built only if a first occurrence
+/// exists ([`find`]).
+pub(crate) fn find_iter<'h>(
+    hay: &'h str,
+    needle: &'static str,
+) -> impl Iterator<Item = usize> + 'h {
+    let first = find(hay, needle);
+    let rest = first.map(|at| {
+        let from = at + needle.len().max(1);
+        memmem::find_iter(&hay.as_bytes()[from..], needle.as_bytes()).map(move |i| from + i)
+    });
+    first.into_iter().chain(rest.into_iter().flatten())
 }
 
 fn starts_with_ci(s: &str, prefix: &str) -> bool {
@@ -558,6 +589,29 @@ mod tests {
             django_debug_page(&fixture_body("django-runserver-index.http")),
             None
         );
+    }
+
+    #[test]
+    fn searches_agree_with_memmem() {
+        let small = "at at  aat <t<title>x</title> .php.php .go:1 <title>";
+        let large = small.repeat(400);
+        for hay in [small, large.as_str(), ""] {
+            for needle in ["at ", "<title>", ".php", "aa", "zz", "<", "e>"] {
+                // Twice: the second search reuses the kept searcher.
+                for _ in 0..2 {
+                    assert_eq!(
+                        find(hay, needle),
+                        memmem::find(hay.as_bytes(), needle.as_bytes()),
+                        "{needle}"
+                    );
+                    assert_eq!(
+                        find_iter(hay, needle).collect::<Vec<_>>(),
+                        memmem::find_iter(hay.as_bytes(), needle.as_bytes()).collect::<Vec<_>>(),
+                        "{needle}"
+                    );
+                }
+            }
+        }
     }
 
     #[test]

@@ -440,8 +440,22 @@ impl Enforcer<'_> {
                 }
             }
         }
-        if let (Some(cache), Some(path)) = (&p.cache, &self.path) {
-            if p.is_sensitive_path(path) {
+        if let Some(cache) = &p.cache {
+            // The same responses `cache-control-missing-sensitive` calls private from the
+            // response alone: a sensitive path, or a live session cookie being set (a
+            // shared cache would hand that cookie to the next user).
+            let reason = if self
+                .path
+                .as_deref()
+                .is_some_and(|path| p.is_sensitive_path(path))
+            {
+                Some("[cache] sensitive_paths: this page must not be stored by browsers or shared caches")
+            } else if sets_session_cookie(r) {
+                Some("[cache]: the response sets a session cookie, so no cache may store it")
+            } else {
+                None
+            };
+            if let Some(reason) = reason {
                 let lines: Vec<&str> = r
                     .headers
                     .get_all("cache-control")
@@ -451,13 +465,7 @@ impl Enforcer<'_> {
                     if one.eq_ignore_ascii_case(&cache.cache_control)
                         || one.split(',').any(|d| d.trim().eq_ignore_ascii_case("no-store")));
                 if !keep {
-                    set_header(
-                        r,
-                        changes,
-                        "Cache-Control",
-                        &cache.cache_control,
-                        "[cache] sensitive_paths: this page must not be stored by browsers or shared caches",
-                    );
+                    set_header(r, changes, "Cache-Control", &cache.cache_control, reason);
                 }
             }
         }
@@ -499,6 +507,14 @@ fn ensure_header(
     if !already {
         set_header(r, changes, name, value, reason);
     }
+}
+
+/// Whether the response sets a live session cookie (what `cache-control-missing-sensitive`
+/// counts as private: not a CSRF or preference cookie, not one being deleted).
+fn sets_session_cookie(r: &Response) -> bool {
+    crate::cookies::parse_all(&r.headers).iter().any(|c| {
+        c.class == crate::cookies::CookieClass::Session && !c.is_deleted() && !c.value.is_empty()
+    })
 }
 
 fn set_header(
@@ -1069,6 +1085,77 @@ mod tests {
     #[test]
     fn nonces_are_cleaned() {
         assert_eq!(clean_nonce("ab+/=_-\"' <x>"), "ab+/=_-x");
+    }
+
+    /// Enforces the balanced preset on `raw` for `url`; the Cache-Control sent, and whether
+    /// `check` still reports `cache-control-missing-sensitive` on the result.
+    fn cache_after_enforce(raw: &str, url: &str) -> (Option<String>, bool) {
+        let mut exchange = crate::parse(raw.as_bytes()).unwrap().exchanges.remove(0);
+        let request = Request {
+            method: Some("GET".into()),
+            url: Some(url.into()),
+            ..Default::default()
+        };
+        let policy = Policy::balanced();
+        enforce(&mut exchange.response, Some(&request), &policy, &mut || {
+            "AAAAAAAAAAAAAAAAAAAAAA==".into()
+        });
+        let cache_control = exchange
+            .response
+            .headers
+            .get("cache-control")
+            .map(str::to_string);
+        exchange.request = Some(request);
+        let options = crate::CheckOptions {
+            skip_secret_audit: true,
+            ..Default::default()
+        };
+        let report = crate::check_exchanges(
+            std::slice::from_ref(&exchange),
+            crate::InputFormat::Raw,
+            &[],
+            &policy,
+            &options,
+        );
+        let fires = report.exchanges[0]
+            .findings
+            .iter()
+            .any(|f| f.rule == "cache-control-missing-sensitive");
+        (cache_control, fires)
+    }
+
+    #[test]
+    fn responses_that_set_a_session_cookie_are_not_stored_and_the_rule_agrees() {
+        let session =
+            "session=eyJfZnJlc2giOmZhbHNlfQ.awQ8IA.nBSGEcDDGlx7iCvCi0mcvXxzaBk; HttpOnly; Path=/";
+        // A page that is not among the sensitive paths, with no Cache-Control or a weak one.
+        for cc in [
+            "",
+            "Cache-Control: private\r\n",
+            "Cache-Control: public, max-age=600\r\n",
+        ] {
+            let raw = format!(
+                "HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n{cc}Set-Cookie: {session}\r\n\r\n"
+            );
+            let (sent, fires) = cache_after_enforce(&raw, "https://app.example/");
+            assert_eq!(sent.as_deref(), Some("no-store"), "{cc}");
+            assert!(!fires, "{cc}: the rule still fires after enforce");
+        }
+        // Already no-store: left as the origin sent it.
+        let raw = format!("HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nCache-Control: no-store, max-age=0\r\nSet-Cookie: {session}\r\n\r\n");
+        let (sent, fires) = cache_after_enforce(&raw, "https://app.example/");
+        assert_eq!(sent.as_deref(), Some("no-store, max-age=0"));
+        assert!(!fires);
+        // Not private: a preference cookie, a session cookie being deleted (logout).
+        for cookie in [
+            "theme=dark; Path=/",
+            "session=; Expires=Thu, 01 Jan 1970 00:00:00 GMT; Max-Age=0; Path=/",
+        ] {
+            let raw = format!("HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nCache-Control: max-age=60\r\nSet-Cookie: {cookie}\r\n\r\n");
+            let (sent, fires) = cache_after_enforce(&raw, "https://app.example/");
+            assert_eq!(sent.as_deref(), Some("max-age=60"), "{cookie}");
+            assert!(!fires, "{cookie}");
+        }
     }
 
     #[test]

@@ -27,7 +27,11 @@ mod tests {
 
     fn report(input: &str) -> Report {
         let parsed = crate::parse(input.as_bytes()).expect("test input parses");
-        crate::check(&parsed, &Default::default(), &Default::default())
+        crate::check(
+            &parsed,
+            &Default::default(),
+            &crate::CheckOptions::full_report(),
+        )
     }
 
     #[test]

@@ -2,9 +2,10 @@
 //! forms of its headers (cookies, CSP, HTML body), each computed once on first use and
 //! shared by every rule that reads it.
 
-use std::cell::OnceCell;
+use std::cell::{OnceCell, RefCell, RefMut};
 
 use crate::cookies::SetCookie;
+use crate::csp::evaluate::FixCache;
 use crate::csp::PolicyList;
 use crate::exchange::{Exchange, Headers, Scheme};
 use crate::headers::{HstsError, StrictTransportSecurity};
@@ -21,9 +22,11 @@ pub struct Context<'a> {
     pub options: &'a CheckOptions,
     cookies: OnceCell<Vec<SetCookie>>,
     csp: OnceCell<PolicyList>,
+    csp_fixes: RefCell<FixCache>,
     html: OnceCell<Option<Document>>,
     sessions: OnceCell<Vec<crate::flask::SessionCookie>>,
     hsts: OnceCell<Option<Result<StrictTransportSecurity, HstsError>>>,
+    renders_document: OnceCell<bool>,
 }
 
 impl<'a> Context<'a> {
@@ -42,9 +45,11 @@ impl<'a> Context<'a> {
             options,
             cookies: OnceCell::new(),
             csp: OnceCell::new(),
+            csp_fixes: RefCell::default(),
             html: OnceCell::new(),
             sessions: OnceCell::new(),
             hsts: OnceCell::new(),
+            renders_document: OnceCell::new(),
         }
     }
 
@@ -68,6 +73,21 @@ impl<'a> Context<'a> {
     pub fn csp(&self) -> &PolicyList {
         self.csp
             .get_or_init(|| PolicyList::from_response(&self.exchange.response, self.html()))
+    }
+
+    /// The rendered fixes of [`Context::csp`]'s findings (the nonce-based rewrite of a
+    /// policy), built once for every rule that suggests them.
+    pub fn csp_fixes(&self) -> RefMut<'_, FixCache> {
+        self.csp_fixes.borrow_mut()
+    }
+
+    /// Whether a browser renders the response as a page
+    /// ([`renders_document`](crate::headers::content_type::renders_document)), asked by
+    /// many header rules.
+    pub fn renders_document(&self) -> bool {
+        *self
+            .renders_document
+            .get_or_init(|| crate::headers::content_type::renders_document(&self.exchange.response))
     }
 
     /// The first `Strict-Transport-Security` header, parsed (browsers read only the

@@ -52,7 +52,12 @@ macro_rules! declare_rule {
             severity: $crate::report::Severity::$sev,
             family: $crate::rules::Family::$fam,
             since: $since,
+            // Without the `docs` feature (the wasm builds) the text stays out of the
+            // binary; the npm package and the web page load it from rules.json.
+            #[cfg(feature = "docs")]
             raw_docs: concat!($($doc, "\n"),*),
+            #[cfg(not(feature = "docs"))]
+            raw_docs: "",
             check: $check,
             fixes: $crate::rules::Fixes { $($k: Some($v),)* ..$crate::rules::Fixes::NONE },
         };

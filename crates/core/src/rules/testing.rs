@@ -4,7 +4,7 @@ use crate::{check, parse, CheckOptions, Policy, Report, Scheme};
 
 /// Checks `input` (any supported format) with the default policy and options.
 pub fn report(input: &str) -> Report {
-    report_with(input, &CheckOptions::default())
+    report_with(input, &CheckOptions::full_report())
 }
 
 pub fn report_with(input: &str, options: &CheckOptions) -> Report {
@@ -59,7 +59,7 @@ pub fn fires_with_scheme(id: &str, input: &str, scheme: Scheme) -> Report {
         input,
         &CheckOptions {
             scheme: Some(scheme),
-            ..Default::default()
+            ..CheckOptions::full_report()
         },
     );
     assert!(
@@ -76,7 +76,7 @@ pub fn not_applicable_with_scheme(id: &str, input: &str, scheme: Scheme) -> Repo
         input,
         &CheckOptions {
             scheme: Some(scheme),
-            ..Default::default()
+            ..CheckOptions::full_report()
         },
     );
     assert!(

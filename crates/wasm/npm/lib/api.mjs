@@ -6,6 +6,9 @@
 // HeadwardenError with code ARGUMENT_INVALID, never a trap inside the wasm.
 
 import * as wasm from "../wasm/headwarden.js";
+// Every rule's docs and fixes as JSON text (generated when the package is assembled): the
+// wasm is built without them, to stay small. Parsed on first use.
+import { RULES_JSON } from "./rules.mjs";
 
 /** The package version (replaced when the package is assembled). */
 export const VERSION = "__HEADWARDEN_VERSION__";
@@ -114,11 +117,17 @@ function flat(pairs) {
 }
 
 // ---------------------------------------------------------------------------------------
-// Rule docs: the report's `rules` section comes from this cache (the wasm leaves it empty,
-// which keeps every report crossing from wasm small), as frozen objects shared between
-// reports.
+// Rule docs: the report's `rules` section comes from lib/rules.mjs (the wasm has no docs
+// and leaves the section empty, which keeps every report crossing from wasm small), as
+// frozen objects shared between reports.
 
-const ruleDocs = new Map();
+let rulesCache = null;
+let ruleDocs = null;
+
+/** Every rule, parsed once from RULES_JSON. */
+function ruleList() {
+  return (rulesCache ??= deepFreeze(JSON.parse(RULES_JSON)));
+}
 
 function deepFreeze(v) {
   if (isObject(v) && !Object.isFrozen(v)) {
@@ -128,14 +137,15 @@ function deepFreeze(v) {
   return v;
 }
 
+/** A rule's entry in the report's `rules` section (the schema's RuleDoc), or null. */
 function ruleDoc(id) {
-  let doc = ruleDocs.get(id);
-  if (doc === undefined) {
-    const json = wasm.rule_doc(id);
-    doc = json === undefined ? null : deepFreeze(JSON.parse(json));
-    ruleDocs.set(id, doc);
+  if (ruleDocs === null) {
+    ruleDocs = new Map();
+    for (const r of ruleList()) {
+      ruleDocs.set(r.id, Object.freeze({ title: r.title, severity: r.severity, docs: r.docs, fixes: r.fixes }));
+    }
   }
-  return doc;
+  return ruleDocs.get(id) ?? null;
 }
 
 function finishReport(report) {
@@ -452,12 +462,11 @@ export async function auditSecret(cookie, candidates, options = {}) {
 // ---------------------------------------------------------------------------------------
 // rules, presets
 
-let rulesCache = null;
 let presetsCache = null;
 
 /** Every rule: id, title, severity, family, since, summary, docs, fixes. */
 export function rules() {
-  return (rulesCache ??= deepFreeze(JSON.parse(wasm.rules_json())));
+  return ruleList();
 }
 
 /** The built-in policy presets: name, description, TOML text and the policy object. */

@@ -77,13 +77,9 @@ pub(crate) fn shown(cookie: &SetCookie) -> String {
 /// this host, which narrows (not closes) the window in which a cookie without `Secure`
 /// leaks.
 pub(crate) fn hsts_enabled(ctx: &Context<'_>) -> bool {
-    let mut values = ctx.headers().get_all("strict-transport-security");
-    // Browsers process only the first header (RFC 6797 §8.1).
-    values.next().is_some_and(|h| {
-        h.value
-            .parse::<crate::headers::StrictTransportSecurity>()
-            .is_ok_and(|sts| sts.max_age > 0)
-    })
+    // Browsers process only the first header (RFC 6797 §8.1), which `ctx.hsts()` holds.
+    ctx.hsts()
+        .is_some_and(|sts| sts.as_ref().is_ok_and(|sts| sts.max_age > 0))
 }
 
 /// One step less severe (HSTS or another mitigation in place).

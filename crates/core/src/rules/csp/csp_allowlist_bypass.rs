@@ -1,5 +1,5 @@
 use crate::csp::bypass::{flash_bypass, script_bypass};
-use crate::csp::evaluate::{Arg, CspFinding, Fix};
+use crate::csp::evaluate::{Arg, CspFinding, Fix, Step};
 use crate::csp::parse::ListFlags;
 use crate::csp::{Allowance, DirectiveId, Keyword, Policy, PolicyList, SourceExpression};
 use crate::report::{Finding, Severity};
@@ -90,7 +90,7 @@ fn script_bypasses(list: &PolicyList, pi: usize, policy: &Policy, out: &mut supe
             let base = CspFinding::new(&CSP_ALLOWLIST_BYPASS, script_detail)
                 .at(pi, &d)
                 .source(&v)
-                .fix(Fix::StrictPolicy);
+                .fix(Fix::Strict(Step::RemoveSource));
             match e {
                 SourceExpression::Keyword(Keyword::SelfOrigin) => {
                     out.push(base.severity(Severity::Low).arg(Arg::Text("'self'")));

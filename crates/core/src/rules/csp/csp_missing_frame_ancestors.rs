@@ -1,4 +1,4 @@
-use crate::csp::evaluate::{render, Arg, CspFinding, Fix};
+use crate::csp::evaluate::{render_into, Arg, CspFinding, Fix};
 use crate::csp::parse::ListFlags;
 use crate::csp::{DirectiveId, PolicyList};
 use crate::report::{Finding, Severity};
@@ -63,7 +63,7 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) -> Outcome {
             f.arg = Arg::Text("xfo");
         }
     }
-    out.extend(render(list, &found));
+    render_into(list, &found, &mut ctx.csp_fixes(), out);
     outcome
 }
 

@@ -86,7 +86,7 @@ mod tests {
             .unwrap();
         assert_eq!(
             f.fix.as_deref(),
-            Some("Content-Security-Policy: script-src 'self'; object-src 'none'")
+            Some("Add `object-src 'none'` to the policy.")
         );
     }
 

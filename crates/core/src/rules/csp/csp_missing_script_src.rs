@@ -1,4 +1,4 @@
-use crate::csp::evaluate::{CspFinding, Fix};
+use crate::csp::evaluate::{CspFinding, Fix, Step};
 use crate::csp::{DirectiveId, PolicyList};
 use crate::report::Finding;
 use crate::rules::{Check, Context, Outcome};
@@ -59,7 +59,7 @@ pub(crate) fn evaluate(list: &PolicyList, out: &mut Vec<CspFinding>) -> Outcome 
             DirectiveId::ScriptSrc,
             &CSP_MISSING_SCRIPT_SRC,
             detail,
-            Fix::StrictPolicy,
+            Fix::Strict(Step::AddScriptSrc),
         );
     })
 }

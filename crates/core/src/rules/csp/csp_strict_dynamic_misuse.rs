@@ -1,4 +1,4 @@
-use crate::csp::evaluate::{Arg, CspFinding, Fix};
+use crate::csp::evaluate::{Arg, CspFinding, Fix, Step};
 use crate::csp::parse::ListFlags;
 use crate::csp::{DirectiveId, PolicyList};
 use crate::report::Finding;
@@ -74,14 +74,14 @@ pub(crate) fn evaluate(list: &PolicyList, out: &mut Vec<CspFinding>) -> Outcome 
                             CspFinding::new(&CSP_STRICT_DYNAMIC_MISUSE, detail)
                                 .at(pi, &d)
                                 .arg(Arg::Text(NO_NONCE))
-                                .fix(Fix::StrictPolicy),
+                                .fix(Fix::Strict(Step::AddNonceOnly)),
                         );
                     }
                 } else if f.has(ListFlags::HOST | ListFlags::SCHEME) && !strict_elsewhere(pi) {
                     out.push(
                         CspFinding::new(&CSP_STRICT_DYNAMIC_MISUSE, detail)
                             .at(pi, &d)
-                            .fix(Fix::StrictPolicy),
+                            .fix(Fix::Strict(Step::AddNonce)),
                     );
                 }
             }

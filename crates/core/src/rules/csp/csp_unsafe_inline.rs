@@ -1,4 +1,4 @@
-use crate::csp::evaluate::{CspFinding, Fix};
+use crate::csp::evaluate::{CspFinding, Fix, Step};
 use crate::csp::parse::ListFlags;
 use crate::csp::{Allowance, DirectiveId, InlineKind, Keyword, PolicyList, SourceExpression};
 use crate::report::{Finding, Severity};
@@ -78,7 +78,7 @@ pub(crate) fn evaluate(list: &PolicyList, out: &mut Vec<CspFinding>) -> Outcome 
                             CspFinding::new(&CSP_UNSAFE_INLINE, inline_detail)
                                 .at(pi, &d)
                                 .source(&v)
-                                .fix(Fix::StrictPolicy),
+                                .fix(Fix::Strict(Step::AddNonce)),
                         );
                     }
                 }

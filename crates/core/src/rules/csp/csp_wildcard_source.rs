@@ -1,4 +1,4 @@
-use crate::csp::evaluate::{CspFinding, Fix};
+use crate::csp::evaluate::{CspFinding, Fix, Step};
 use crate::csp::parse::ListFlags;
 use crate::csp::{Allowance, DirectiveId, HostPattern, PolicyList, SourceExpression};
 use crate::report::Finding;
@@ -105,7 +105,7 @@ pub(crate) fn fix_for(target: DirectiveId) -> Fix {
     match target {
         DirectiveId::ObjectSrc => Fix::Text("Set object-src 'none': plugins are obsolete."),
         DirectiveId::BaseUri => Fix::Text("Set base-uri 'self' (or 'none')."),
-        _ => Fix::StrictPolicy,
+        _ => Fix::Strict(Step::RemoveSource),
     }
 }
 

@@ -14,7 +14,7 @@
 //! severity and say so. Rules about the text (syntax, unknown or deprecated directives,
 //! nonce strength) read every delivered policy.
 
-use crate::csp::evaluate::{render, CspFinding, MAX_FINDINGS_PER_RULE};
+use crate::csp::evaluate::{render_into, CspFinding, MAX_FINDINGS_PER_RULE};
 use crate::csp::{Disposition, Policy, PolicyList};
 use crate::report::{Finding, Severity};
 use crate::rules::{Context, Outcome, Rule};
@@ -161,7 +161,7 @@ pub(crate) fn check_exchange(
     let list = ctx.csp();
     let mut found = Vec::new();
     let outcome = evaluate(list, &mut found);
-    out.extend(render(list, &found));
+    render_into(list, &found, &mut ctx.csp_fixes(), out);
     outcome
 }
 

@@ -151,7 +151,11 @@ mod tests {
         );
         let parsed = crate::parse(input.as_bytes()).unwrap();
         assert!(parsed.exchanges[0].request.is_some());
-        let report = crate::check(&parsed, &crate::Policy::default(), &CheckOptions::default());
+        let report = crate::check(
+            &parsed,
+            &crate::Policy::default(),
+            &CheckOptions::full_report(),
+        );
         let e = &report.exchanges[0];
         let f = e
             .findings

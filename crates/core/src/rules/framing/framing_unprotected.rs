@@ -1,4 +1,3 @@
-use crate::headers::content_type::renders_document;
 use crate::report::Finding;
 use crate::rules::{Check, Context, Outcome};
 
@@ -64,7 +63,7 @@ crate::declare_rule! {
 }
 
 fn framing_unprotected(ctx: &Context<'_>, out: &mut Vec<Finding>) -> Outcome {
-    if !renders_document(&ctx.exchange.response) {
+    if !ctx.renders_document() {
         return Outcome::NotApplicable;
     }
     match super::frame_ancestors(ctx) {

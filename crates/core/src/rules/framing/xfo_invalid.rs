@@ -1,4 +1,3 @@
-use crate::headers::content_type::renders_document;
 use crate::headers::xfo::{FrameEffect, FrameOptions};
 use crate::report::{Finding, Severity};
 use crate::rules::{Check, Context, Outcome};
@@ -61,7 +60,7 @@ crate::declare_rule! {
 }
 
 fn xfo_invalid(ctx: &Context<'_>, out: &mut Vec<Finding>) -> Outcome {
-    if !renders_document(&ctx.exchange.response) {
+    if !ctx.renders_document() {
         return Outcome::NotApplicable;
     }
     let mut lines = ctx.headers().get_all("x-frame-options").peekable();

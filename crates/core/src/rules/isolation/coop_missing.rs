@@ -1,4 +1,3 @@
-use crate::headers::content_type::renders_document;
 use crate::headers::cross_origin::CrossOriginOpenerPolicy;
 use crate::report::{Finding, Severity};
 use crate::rules::{Check, Context, Outcome};
@@ -57,7 +56,7 @@ crate::declare_rule! {
 }
 
 fn coop_missing(ctx: &Context<'_>, out: &mut Vec<Finding>) -> Outcome {
-    if !renders_document(&ctx.exchange.response) {
+    if !ctx.renders_document() {
         return Outcome::NotApplicable;
     }
     let mut lines = ctx.headers().get_all("cross-origin-opener-policy");

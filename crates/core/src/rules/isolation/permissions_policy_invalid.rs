@@ -1,6 +1,5 @@
 use std::borrow::Cow;
 
-use crate::headers::content_type::renders_document;
 use crate::headers::permissions::{looks_like_feature_policy, PermissionsPolicy};
 use crate::report::{Finding, Severity};
 use crate::rules::{Check, Context, Outcome};
@@ -62,7 +61,7 @@ crate::declare_rule! {
 const MAX_ISSUES_SHOWN: usize = 3;
 
 fn permissions_policy_invalid(ctx: &Context<'_>, out: &mut Vec<Finding>) -> Outcome {
-    if !renders_document(&ctx.exchange.response) {
+    if !ctx.renders_document() {
         return Outcome::NotApplicable;
     }
     let mut lines = ctx.headers().get_all("permissions-policy");

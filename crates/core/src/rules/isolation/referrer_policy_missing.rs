@@ -1,4 +1,3 @@
-use crate::headers::content_type::renders_document;
 use crate::report::Finding;
 use crate::rules::{Check, Context, Outcome};
 
@@ -52,7 +51,7 @@ crate::declare_rule! {
 }
 
 fn referrer_policy_missing(ctx: &Context<'_>, out: &mut Vec<Finding>) -> Outcome {
-    if !renders_document(&ctx.exchange.response) {
+    if !ctx.renders_document() {
         return Outcome::NotApplicable;
     }
     if ctx.headers().contains("referrer-policy") || super::meta_referrer(ctx).is_some() {

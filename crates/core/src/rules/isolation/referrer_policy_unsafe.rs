@@ -1,4 +1,3 @@
-use crate::headers::content_type::renders_document;
 use crate::headers::referrer::{Exposure, ReferrerPolicy, ReferrerPolicyList};
 use crate::report::{Evidence, Finding, Severity};
 use crate::rules::{Check, Context, Outcome};
@@ -66,7 +65,7 @@ crate::declare_rule! {
 
 fn referrer_policy_unsafe(ctx: &Context<'_>, out: &mut Vec<Finding>) -> Outcome {
     let response = &ctx.exchange.response;
-    if !renders_document(response) && !response.is_redirect() {
+    if !ctx.renders_document() && !response.is_redirect() {
         return Outcome::NotApplicable;
     }
     let header = ctx.headers().get_header("referrer-policy");
