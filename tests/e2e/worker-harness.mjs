@@ -20,6 +20,7 @@ export const FLASK_DIR = path.join(ROOT, "tests", "apps", "flask_app");
 export const WORKER_BUILT = path.join(WORKER_DIR, "build", "worker", "shim.mjs");
 
 const children = new Set();
+const KEPT_OUTPUT = 8 << 20;
 
 function killGroup(proc, signal) {
   try {
@@ -40,7 +41,7 @@ for (const sig of ["SIGINT", "SIGTERM"]) {
   });
 }
 
-/** Starts `cmd` in its own process group; output is kept (the last 256 KiB) for diagnostics. */
+/** Starts `cmd` in its own process group; output is kept (the last 8 MiB: the tests read the audit lines from it). */
 export function start(name, cmd, args, options = {}) {
   const child = spawn(cmd, args, {
     ...options,
@@ -50,7 +51,7 @@ export function start(name, cmd, args, options = {}) {
   const proc = { name, child, output: "", exited: false, exitCode: null };
   const keep = (d) => {
     proc.output += d.toString();
-    if (proc.output.length > 262144) proc.output = proc.output.slice(-262144);
+    if (proc.output.length > KEPT_OUTPUT) proc.output = proc.output.slice(-KEPT_OUTPUT);
   };
   child.stdout.on("data", keep);
   child.stderr.on("data", keep);

@@ -40,13 +40,14 @@ import {
 } from "./worker-harness.mjs";
 
 // The policy under test: the balanced preset, with a 64 KiB body limit, plus a rate limit on POST /login (the
-// LOGIN_LIMITER binding of worker/wrangler.toml: 10 requests per 60 s), plus "/" and /me
-// among the sensitive paths: this app's home page carries a per-session CSRF token in its
-// session cookie, so it must not be cached either.
+// LOGIN_LIMITER binding of worker/wrangler.toml: 10 requests per 60 s), plus /me among the
+// sensitive paths (its JSON depends on the session cookie the request carries, which the
+// response alone does not show). Pages that set the session cookie (the home page, /login)
+// get no-store from enforce without being listed.
 const POLICY = `preset = "balanced"
 
 [cache]
-sensitive_paths = ["/", "/login", "/logout", "/me", "/account", "/account/*", "/admin/*"]
+sensitive_paths = ["/login", "/logout", "/me", "/account", "/account/*", "/admin/*"]
 
 [limits]
 max_body_bytes = 65536
@@ -172,7 +173,12 @@ test("through the worker: A or better, and none of the findings the policy cover
     assert.ok(GOOD.includes(ex.grade), `${p}: grade ${ex.grade} (${rules(ex)})`);
     const left = rules(ex).filter((r) => covered.includes(r));
     assert.deepEqual(left, [], `${p}: covered findings remain`);
+    assert.ok(!rules(ex).includes("cache-control-missing-sensitive"), `${p}: may be cached (${headerValues(res, "cache-control")})`);
   }
+  // The home page sets the session cookie without being a sensitive path: not stored either.
+  const home = await request(`${s.enforce.url}/`);
+  assert.ok(headerValues(home, "set-cookie").some((c) => c.startsWith("session=")), "/ sets the session cookie");
+  assert.match(headerValues(home, "cache-control").join(", "), /no-store/);
 });
 
 test("the CSP nonce in the header is on every <script> and differs between responses", async () => {

@@ -1,10 +1,11 @@
 //! The audit log: one JSON line per request (what happened, what changed, the grade of the
 //! response headers before and after), and the grading itself.
 
+use std::cell::Cell;
 use std::rc::Rc;
 
 use headwarden_core::input::InputFormat;
-use headwarden_core::policy::{Action, Change};
+use headwarden_core::policy::{Action, Change, RewriteStats};
 use headwarden_core::{check_exchanges, CheckOptions, Exchange, Policy, Request, Response};
 use serde::Serialize;
 
@@ -96,10 +97,23 @@ pub enum Outcome {
     FailOpen,
     /// Our code failed; 502.
     FailClosed,
+    /// The response head went out, then the body failed (the origin broke off or stalled,
+    /// or the rewriter hit a limit): the stream was aborted.
+    BodyAborted,
+}
+
+/// How a streamed response body ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum BodyEnd {
+    Complete,
+    /// A fault mid-body; the client sees an aborted response.
+    Aborted(String),
+    /// The client went away before the end.
+    Cancelled,
 }
 
 /// One log line.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Serialize)]
 pub struct LogLine {
     pub headwarden: &'static str,
     pub method: String,
@@ -127,9 +141,17 @@ pub struct LogLine {
     pub score_after: Option<u8>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub changes: Vec<LoggedChange>,
-    /// The HTML body streams through the nonce rewriter.
-    #[serde(skip_serializing_if = "std::ops::Not::not")]
-    pub body_rewritten: bool,
+    /// The HTML body streamed through the nonce rewriter: what it changed (`<script>` and
+    /// `<style>` elements given the nonce, `<meta>` CSPs removed), counted to the body's end.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rewritten: Option<RewriteStats>,
+    /// How the streamed body ended: `complete`, `aborted` or `cancelled` (the line is
+    /// written once it has).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub body: Option<&'static str>,
+    /// Milliseconds from the request to the end of the body.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub body_ms: Option<f64>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -137,6 +159,12 @@ pub struct LogLine {
     /// Grades still to compute (see [`PendingGrades`]).
     #[serde(skip)]
     pub pending: Option<PendingGrades>,
+    /// Resolves when the streamed body has ended (the line waits for it).
+    #[serde(skip)]
+    pub body_end: Option<futures_channel::oneshot::Receiver<BodyEnd>>,
+    /// The rewriter's running counts, read into `rewritten` when the body has ended.
+    #[serde(skip)]
+    pub rewrite_counts: Option<Rc<Cell<RewriteStats>>>,
 }
 
 /// A [`Change`] as logged: what and where, without the explanation (the same for every
@@ -189,11 +217,33 @@ impl LogLine {
             score_before: None,
             score_after: None,
             changes: Vec::new(),
-            body_rewritten: false,
+            rewritten: None,
+            body: None,
+            body_ms: None,
             error: None,
             csp_reports: Vec::new(),
             pending: None,
+            body_end: None,
+            rewrite_counts: None,
         }
+    }
+
+    /// Records how the body ended; a fault mid-body becomes the outcome and the error.
+    pub fn set_body_end(&mut self, end: BodyEnd, body_ms: f64) {
+        self.body_ms = Some(body_ms);
+        self.rewritten = self.rewrite_counts.take().map(|c| c.get());
+        self.body = Some(match end {
+            BodyEnd::Complete => "complete",
+            BodyEnd::Cancelled => "cancelled",
+            BodyEnd::Aborted(error) => {
+                self.outcome = Outcome::BodyAborted;
+                self.error = Some(match self.error.take() {
+                    Some(before) => format!("{before}; body: {error}"),
+                    None => error,
+                });
+                "aborted"
+            }
+        });
     }
 
     /// Records `changes` with cookie values redacted: a log is no place for session tokens.
@@ -296,5 +346,35 @@ mod tests {
         let json = line.to_json();
         assert!(json.contains("session=…"), "{json}");
         assert!(!json.contains("SECRETVALUE"), "{json}");
+    }
+
+    #[test]
+    fn a_body_fault_is_the_outcome_of_the_one_line() {
+        let mut line = LogLine::new("GET", "/", "enforce");
+        line.status = 200;
+        line.set_body_end(BodyEnd::Aborted("the origin body stalled".into()), 12.5);
+        let v: serde_json::Value = serde_json::from_str(&line.to_json()).unwrap();
+        assert_eq!(v["outcome"], "body-aborted");
+        assert_eq!(v["body"], "aborted");
+        assert_eq!(v["error"], "the origin body stalled");
+        assert_eq!(v["body_ms"], 12.5);
+        assert!(v.get("rewritten").is_none(), "not HTML: no rewriter counts");
+        let mut fine = LogLine::new("GET", "/", "enforce");
+        let counts = Rc::new(Cell::new(RewriteStats::default()));
+        fine.rewrite_counts = Some(Rc::clone(&counts));
+        // The rewriter counts until the body ends; the line reads the counts then.
+        counts.set(RewriteStats {
+            scripts: 2,
+            styles: 0,
+            meta_csp_removed: 1,
+        });
+        fine.set_body_end(BodyEnd::Complete, 1.0);
+        let v: serde_json::Value = serde_json::from_str(&fine.to_json()).unwrap();
+        assert_eq!(
+            (v["outcome"].as_str(), v["body"].as_str()),
+            (Some("proxied"), Some("complete"))
+        );
+        assert_eq!(v["rewritten"]["scripts"], 2);
+        assert_eq!(v["rewritten"]["meta_csp_removed"], 1);
     }
 }

@@ -1,6 +1,9 @@
 //! The Workers runtime side: the fetch handler, forwarding to the origin with a timeout,
 //! the rate-limiting binding, and turning the core's rewritten response back into a
-//! `Response` whose HTML body streams through the nonce rewriter.
+//! `Response` whose body streams through [`guarded_body`] (for HTML, after the runtime's
+//! `HTMLRewriter` has put the nonce in, see [`crate::nonce`]; for every body the same idle
+//! timeout, so a stalled origin aborts the response instead of hanging it). The request's
+//! one log line is written once its body has ended.
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -8,7 +11,9 @@ use std::time::Duration;
 
 use futures_util::future::{select, Either};
 use futures_util::StreamExt;
-use headwarden_core::policy::{enforce_with, nonce_from_bytes, Mode, NonceOptions, NonceRewriter};
+use headwarden_core::policy::{
+    enforce_with, is_werkzeug_debugger_page, nonce_from_bytes, replace_debugger_page, Mode,
+};
 use headwarden_core::{Headers as CoreHeaders, Request as CoreRequest, Response as CoreResponse};
 use serde_json::json;
 use wasm_bindgen::{JsCast, JsValue};
@@ -20,11 +25,13 @@ use worker::web_sys::{
 };
 use worker::{console_error, console_log, event, Context, Delay, Env};
 
-use crate::audit::{LogLine, Outcome, PendingGrades, WouldRefuse};
+use crate::audit::{BodyEnd, LogLine, Outcome, PendingGrades, WouldRefuse};
 use crate::config::{Config, ConfigError, OnError, Vars};
 use crate::csp_report::{self, MAX_REPORT_BYTES, REPORT_PATH};
 use crate::forward::{self, ClientFacts, UrlParts};
 use crate::guard::{self, Refusal, RequestFacts};
+use crate::idle::IdleTimer;
+use crate::nonce::{self, NonceRules, Rewriting};
 
 /// Most bytes of an HTML 5xx body read to tell whether it is a Werkzeug debugger page.
 const MAX_INSPECTED_BODY: usize = 8 * 1024 * 1024;
@@ -37,14 +44,62 @@ thread_local! {
     static CONFIG: RefCell<Option<(Vars, Loaded)>> = const { RefCell::new(None) };
 }
 
-/// Our own failure after the origin answered; `ON_ERROR` decides what the client gets.
+/// Why a request could not be answered as usual.
 #[derive(Debug)]
-struct Fault(String);
+enum Fault {
+    /// Our own failure after the origin answered; `ON_ERROR` decides what the client gets.
+    Ours(String),
+    /// The origin broke off before we could send the head (502).
+    OriginBroke(String),
+    /// The origin stalled before we could send the head (504).
+    OriginStalled(String),
+}
+
+impl Fault {
+    fn text(self) -> String {
+        match self {
+            Fault::Ours(e) | Fault::OriginBroke(e) | Fault::OriginStalled(e) => e,
+        }
+    }
+}
 
 impl From<JsValue> for Fault {
     fn from(v: JsValue) -> Self {
-        Fault(js_error_text(&v))
+        Fault::Ours(js_error_text(&v))
     }
+}
+
+/// What the origin body does next (see [`next_chunk`]).
+enum Next {
+    Chunk(JsValue),
+    End,
+    Broke(String),
+    Stalled,
+}
+
+/// The next chunk of an origin body, or [`Next::Stalled`] when none came within the idle
+/// period.
+async fn next_chunk(input: &mut BodyStream, idle: &mut IdleTimer) -> Next {
+    idle.restart();
+    match select(input.next(), std::pin::pin!(idle.stalled())).await {
+        Either::Left((Some(Ok(chunk)), _)) => Next::Chunk(chunk),
+        Either::Left((Some(Err(e)), _)) => Next::Broke(js_error_text(&e)),
+        Either::Left((None, _)) => Next::End,
+        Either::Right(((), _)) => Next::Stalled,
+    }
+}
+
+/// An origin body as a Rust stream of `Uint8Array` chunks.
+type BodyStream = futures_util::stream::LocalBoxStream<'static, Result<JsValue, JsValue>>;
+
+fn body_stream(body: ReadableStream) -> BodyStream {
+    Box::pin(wasm_streams::ReadableStream::from_raw(body.unchecked_into()).into_stream())
+}
+
+/// An HTML 5xx body read for inspection: what was read, and the rest when it was too long.
+struct HeldBody {
+    prefix: Vec<u8>,
+    rest: Option<BodyStream>,
 }
 
 fn js_error_text(v: &JsValue) -> String {
@@ -80,19 +135,28 @@ async fn fetch(req: web_sys::Request, env: Env, ctx: Context) -> worker::Result<
         Ok(r) => r,
         Err(e) => {
             log.outcome = Outcome::FailClosed;
-            log.error = Some(e.0);
+            log.error = Some(e.text());
             local_plain(502, "502 Bad Gateway\n")?
         }
     };
     log.status = response.status();
     log.duration_ms = js_sys::Date::now() - started;
-    match log.pending.take() {
-        // The grades are for the log: computed once the response is on its way.
-        Some(pending) => ctx.wait_until(async move {
-            pending.apply(&mut log);
+    let (pending, body_end) = (log.pending.take(), log.body_end.take());
+    if pending.is_none() && body_end.is_none() {
+        console_log!("{}", log.to_json());
+    } else {
+        // One line per request, written once the body has ended (so a fault mid-body is in
+        // it) and graded then: the grades are for the log, not for the client.
+        ctx.wait_until(async move {
+            if let Some(end) = body_end {
+                let end = end.await.unwrap_or(BodyEnd::Cancelled);
+                log.set_body_end(end, js_sys::Date::now() - started);
+            }
+            if let Some(pending) = pending {
+                pending.apply(&mut log);
+            }
             console_log!("{}", log.to_json());
-        }),
-        None => console_log!("{}", log.to_json()),
+        });
     }
     Ok(response)
 }
@@ -240,7 +304,7 @@ async fn handle(
             }
             Err(e) => {
                 // The limiter itself failed: ON_ERROR decides (fail-open lets the request on).
-                log.error = Some(format!("rate limiter {}: {}", rule.binding, e.0));
+                log.error = Some(format!("rate limiter {}: {}", rule.binding, e.text()));
                 if cfg.on_error == OnError::FailClosed {
                     log.outcome = Outcome::FailClosed;
                     discard_body(req, ctx);
@@ -320,29 +384,67 @@ async fn handle(
         url: Some(raw_url.to_string()),
         headers: CoreHeaders::new(),
     };
-    let mut buffered: Option<Vec<u8>> = None;
-    match respond(&origin, cfg, &request, &public_origin, &mut buffered, log).await {
+    let mut held: Option<HeldBody> = None;
+    let answer = respond(
+        &origin,
+        &controller,
+        cfg,
+        &request,
+        &public_origin,
+        &mut held,
+        log,
+    )
+    .await;
+    match answer {
         Ok(r) => Ok(r),
-        Err(fault) => {
-            log.error = Some(fault.0);
+        Err(Fault::OriginBroke(e)) => {
+            controller.abort();
+            log.outcome = Outcome::OriginError;
+            log.error = Some(e);
+            let body = json!({"error": "origin-unreachable", "status": 502, "message": "the origin server broke off its response"});
+            local_json_enforced(cfg, &facts, 502, &body)
+        }
+        Err(Fault::OriginStalled(e)) => {
+            controller.abort();
+            log.outcome = Outcome::OriginTimeout;
+            log.error = Some(e);
+            let body = json!({"error": "origin-timeout", "status": 504, "message": format!("the origin server did not answer within {} ms", cfg.timeout_ms)});
+            local_json_enforced(cfg, &facts, 504, &body)
+        }
+        Err(Fault::Ours(e)) => {
+            log.error = Some(e);
             match cfg.on_error {
                 OnError::FailOpen => {
                     log.outcome = Outcome::FailOpen;
-                    match buffered {
-                        // The body was read to inspect it: send those bytes, untouched.
-                        Some(bytes) => {
-                            let init = ResponseInit::new();
-                            init.set_status(origin.status());
-                            init.set_headers(&origin.headers());
-                            Ok(WsResponse::new_with_opt_buffer_source_and_init(
-                                Some(&Uint8Array::from(&bytes[..])),
-                                &init,
-                            )?)
+                    // The origin's response as it came; a body read to inspect it is sent
+                    // again from what was read, then the rest.
+                    let body: Option<BodyStream> = match held {
+                        Some(HeldBody { prefix, rest }) => {
+                            let first = futures_util::stream::once(futures_util::future::ready(
+                                Ok(JsValue::from(Uint8Array::from(&prefix[..]))),
+                            ));
+                            Some(match rest {
+                                Some(rest) => Box::pin(first.chain(rest)),
+                                None => Box::pin(first),
+                            })
                         }
-                        None => Ok(origin),
+                        None => origin.body().map(body_stream),
+                    };
+                    let init = ResponseInit::new();
+                    init.set_status(origin.status());
+                    if is_reason_phrase(&origin.status_text()) {
+                        init.set_status_text(&origin.status_text());
                     }
+                    init.set_headers(&origin.headers());
+                    let body =
+                        body.map(|b| guarded_body(b, None, cfg.timeout_ms, &controller, log));
+                    Ok(WsResponse::new_with_opt_readable_stream_and_init(
+                        body.as_ref(),
+                        &init,
+                    )?)
                 }
                 OnError::FailClosed => {
+                    controller.abort();
                     log.outcome = Outcome::FailClosed;
                     Ok(local_plain(502, "502 Bad Gateway\n")?)
                 }
@@ -496,10 +598,11 @@ fn core_response(origin: &WsResponse) -> CoreResponse {
 /// read (an HTML 5xx that may be a debugger page), so a fail-open fallback can still send it.
 async fn respond(
     origin: &WsResponse,
+    controller: &AbortController,
     cfg: &Config,
     request: &CoreRequest,
     public_origin: &str,
-    buffered: &mut Option<Vec<u8>>,
+    held: &mut Option<HeldBody>,
     log: &mut LogLine,
 ) -> Result<WsResponse, Fault> {
     let mut original = core_response(origin);
@@ -539,26 +642,53 @@ async fn respond(
     if enforcement.inspect_body {
         // An HTML 5xx: read it and enforce again with the body, so a debugger page is replaced.
         if let Some(stream) = origin.body() {
-            let bytes = read_limited(stream, MAX_INSPECTED_BODY)
-                .await?
-                .ok_or_else(|| {
-                    Fault(format!("an HTML 5xx body over {MAX_INSPECTED_BODY} bytes"))
-                })?;
-            *buffered = Some(bytes.clone());
-            let mut with_body = original.clone();
-            with_body.body = Some(bytes);
-            enforcement = enforce_with(
-                &mut with_body,
-                Some(request),
-                &cfg.policy,
-                cfg.mode,
-                &mut nonce,
-            );
-            response = with_body;
+            let mut input = body_stream(stream);
+            let mut idle = IdleTimer::new(cfg.timeout_ms);
+            let mut bytes = Vec::new();
+            loop {
+                if bytes.len() > MAX_INSPECTED_BODY {
+                    *held = Some(HeldBody {
+                        prefix: bytes,
+                        rest: Some(input),
+                    });
+                    return Err(Fault::Ours(format!(
+                        "an HTML 5xx body over {MAX_INSPECTED_BODY} bytes"
+                    )));
+                }
+                match next_chunk(&mut input, &mut idle).await {
+                    Next::Chunk(chunk) => {
+                        bytes.extend_from_slice(&Uint8Array::new(&chunk).to_vec())
+                    }
+                    Next::End => break,
+                    Next::Broke(e) => return Err(Fault::OriginBroke(format!("origin body: {e}"))),
+                    Next::Stalled => {
+                        return Err(Fault::OriginStalled(format!(
+                            "the origin body stalled: nothing for {} ms",
+                            cfg.timeout_ms
+                        )))
+                    }
+                }
+            }
+            // A debugger page is replaced; any other page streams on from what was read,
+            // through the nonce rewriter like every HTML body. (A fail-open fallback sends
+            // what was read, as the origin sent it.)
+            if is_werkzeug_debugger_page(&bytes) {
+                response.body = Some(bytes.clone());
+                enforcement
+                    .changes
+                    .extend(replace_debugger_page(&mut response));
+                enforcement.rewrite_body = None;
+            }
+            *held = Some(HeldBody {
+                prefix: bytes,
+                rest: None,
+            });
         }
     }
     if nonce_failed {
-        return Err(Fault("crypto.getRandomValues failed: no nonce".into()));
+        return Err(Fault::Ours(
+            "crypto.getRandomValues failed: no nonce".into(),
+        ));
     }
     log.pending = Some(PendingGrades::new(
         request,
@@ -568,7 +698,8 @@ async fn respond(
     ));
     log.set_changes(&enforcement.changes);
 
-    let body_len_changes = response.body.is_some() || enforcement.rewrite_body.is_some();
+    let rules = enforcement.rewrite_body.take().and_then(NonceRules::new);
+    let body_len_changes = response.body.is_some() || rules.is_some();
     let out_headers = WsHeaders::new()?;
     for h in &response.headers {
         if body_len_changes && h.is("content-length") {
@@ -584,23 +715,46 @@ async fn respond(
     }
     init.set_headers(&out_headers);
     let null_body = matches!(status, 101 | 204 | 205 | 304);
-    let out = match (response.body, origin.body()) {
-        (_, _) if null_body => WsResponse::new_with_opt_readable_stream_and_init(None, &init)?,
-        (Some(bytes), _) => WsResponse::new_with_opt_buffer_source_and_init(
-            Some(&Uint8Array::from(&bytes[..])),
+    if null_body {
+        return Ok(WsResponse::new_with_opt_readable_stream_and_init(
+            None, &init,
+        )?);
+    }
+    if let Some(bytes) = response.body {
+        let bytes = Uint8Array::from(&bytes[..]);
+        return Ok(WsResponse::new_with_opt_buffer_source_and_init(
+            Some(&bytes),
             &init,
-        )?,
-        (None, Some(stream)) => match enforcement.rewrite_body {
-            Some(options) => {
-                log.body_rewritten = true;
-                let rewritten =
-                    rewrite_stream(stream, options, log.method.clone(), log.path.clone());
-                WsResponse::new_with_opt_readable_stream_and_init(Some(&rewritten), &init)?
-            }
-            None => WsResponse::new_with_opt_readable_stream_and_init(Some(&stream), &init)?,
-        },
-        (None, None) => WsResponse::new_with_opt_readable_stream_and_init(None, &init)?,
+        )?);
+    }
+    // The body as the origin sent it: what was read to inspect it, or the stream.
+    let source = match held.as_ref() {
+        Some(HeldBody { prefix, rest: None }) => {
+            let read = Uint8Array::from(&prefix[..]);
+            WsResponse::new_with_opt_buffer_source(Some(&read))?.body()
+        }
+        _ => origin.body(),
     };
+    let Some(source) = source else {
+        return Ok(WsResponse::new_with_opt_readable_stream_and_init(
+            None, &init,
+        )?);
+    };
+    let (stream, rewriting) = match rules {
+        Some(rules) => {
+            let (rewritten, rewriting) = nonce::rewrite(&source, rules)?;
+            (rewritten, Some(rewriting))
+        }
+        None => (source, None),
+    };
+    let body = guarded_body(
+        body_stream(stream),
+        rewriting,
+        cfg.timeout_ms,
+        controller,
+        log,
+    );
+    let out = WsResponse::new_with_opt_readable_stream_and_init(Some(&body), &init)?;
     Ok(out)
 }
 
@@ -608,66 +762,81 @@ fn is_reason_phrase(r: &str) -> bool {
     r.len() <= 128 && r.bytes().all(|b| b == b'\t' || (0x20..0x7f).contains(&b))
 }
 
-/// The HTML body through the nonce rewriter, chunk by chunk: each origin chunk goes in,
-/// whatever the rewriter has settled comes out. A fault mid-body errors the stream (the
-/// client sees an aborted response) and is logged.
-fn rewrite_stream(
-    body: ReadableStream,
-    options: NonceOptions,
-    method: String,
-    path: String,
+/// The body on its way to the client: the origin's, or for HTML what `HTMLRewriter` makes
+/// of it (`rewriting` then holds its handlers and counts; the rewriter emits as it parses,
+/// so a gap in its output is a gap in the origin's). A fault mid-body (the origin breaks
+/// off, sends nothing for `idle_ms`, or the rewriter stops) errors the stream, so the
+/// client sees an aborted response, and aborts the origin fetch. How the body ended, and
+/// what the rewriter changed, go to `log` (its line is written then).
+fn guarded_body(
+    input: BodyStream,
+    rewriting: Option<Rewriting>,
+    idle_ms: u32,
+    controller: &AbortController,
+    log: &mut LogLine,
 ) -> ReadableStream {
-    type Sink = Box<dyn FnMut(&[u8])>;
     struct State {
-        input: wasm_streams::readable::IntoStream<'static>,
-        rewriter: Option<NonceRewriter<Sink>>,
-        out: Rc<RefCell<Vec<u8>>>,
-        method: String,
-        path: String,
+        input: BodyStream,
+        // Dropped with the stream: the rewriter is done with its handlers by then.
+        rewriting: Option<Rewriting>,
+        idle_ms: u32,
+        idle: IdleTimer,
+        controller: AbortController,
+        done: Option<futures_channel::oneshot::Sender<BodyEnd>>,
     }
-    fn fault(st: &State, error: String) -> JsValue {
-        console_error!(
-            "{}",
-            json!({"headwarden": env!("CARGO_PKG_VERSION"), "outcome": "body-fault", "method": st.method, "path": st.path, "error": error})
-        );
-        JsValue::from_str(&error)
+    impl State {
+        fn fault(&mut self, error: String) -> JsValue {
+            self.controller.abort();
+            if let Some(done) = self.done.take() {
+                let _ = done.send(BodyEnd::Aborted(error.clone()));
+            }
+            JsValue::from_str(&error)
+        }
     }
-    let out = Rc::new(RefCell::new(Vec::new()));
-    let sink_out = Rc::clone(&out);
-    let sink: Sink = Box::new(move |chunk: &[u8]| sink_out.borrow_mut().extend_from_slice(chunk));
+    impl Drop for State {
+        // Dropped before the end: the client went away (the log says `cancelled`); stop
+        // reading from the origin too.
+        fn drop(&mut self) {
+            if self.done.is_some() {
+                self.controller.abort();
+            }
+        }
+    }
+    let (done, end) = futures_channel::oneshot::channel();
+    log.body_end = Some(end);
+    log.rewrite_counts = rewriting.as_ref().map(|r| Rc::clone(&r.stats));
     let state = State {
-        input: wasm_streams::ReadableStream::from_raw(body.unchecked_into()).into_stream(),
-        rewriter: Some(NonceRewriter::new(options, sink)),
-        out,
-        method,
-        path,
+        input,
+        rewriting,
+        idle_ms,
+        idle: IdleTimer::new(idle_ms),
+        controller: controller.clone(),
+        done: Some(done),
     };
     let stream = futures_util::stream::try_unfold(state, |mut st| async move {
         loop {
-            let Some(rewriter) = st.rewriter.as_mut() else {
+            if st.done.is_none() {
                 return Ok(None);
-            };
-            match st.input.next().await {
-                Some(Ok(chunk)) => {
-                    let chunk = Uint8Array::new(&chunk).to_vec();
-                    if let Err(e) = rewriter.write(&chunk) {
-                        return Err(fault(&st, e.to_string()));
-                    }
-                }
-                Some(Err(e)) => {
-                    return Err(fault(&st, format!("origin body: {}", js_error_text(&e))))
-                }
-                None => {
-                    if let Some(rw) = st.rewriter.take() {
-                        if let Err(e) = rw.end() {
-                            return Err(fault(&st, e.to_string()));
-                        }
-                    }
-                }
             }
-            let produced = std::mem::take(&mut *st.out.borrow_mut());
-            if !produced.is_empty() {
-                return Ok(Some((JsValue::from(Uint8Array::from(&produced[..])), st)));
+            match next_chunk(&mut st.input, &mut st.idle).await {
+                Next::Chunk(chunk) => return Ok(Some((chunk, st))),
+                Next::Broke(e) => {
+                    let what = if st.rewriting.is_some() {
+                        "origin body or HTML rewriter"
+                    } else {
+                        "origin body"
+                    };
+                    return Err(st.fault(format!("{what}: {e}")));
+                }
+                Next::Stalled => {
+                    let idle = st.idle_ms;
+                    return Err(st.fault(format!("the origin body stalled: nothing for {idle} ms")));
+                }
+                Next::End => {
+                    if let Some(done) = st.done.take() {
+                        let _ = done.send(BodyEnd::Complete);
+                    }
+                }
             }
         }
     });

@@ -4,7 +4,7 @@
 //! headwarden policy on every exchange: the request guards of [`guard`] (HTTPS redirect,
 //! method allowlist, Werkzeug debugger URLs, body size, CSRF, rate limits), then the
 //! core's `enforce` on the origin's response (headers, cookies, a CSP nonce streamed into
-//! the HTML, debugger pages replaced), one JSON log line per request ([`audit`]), and a
+//! the HTML by the runtime's `HTMLRewriter` ([`nonce`]), debugger pages replaced), one JSON log line per request ([`audit`]), and a
 //! CSP report endpoint ([`csp_report`]).
 //!
 //! Configuration comes from vars ([`config`]): `ORIGIN_URL`, `POLICY`, `MODE`, `ON_ERROR`,
@@ -17,3 +17,5 @@ pub mod csp_report;
 mod edge;
 pub mod forward;
 pub mod guard;
+mod idle;
+pub mod nonce;

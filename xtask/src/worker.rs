@@ -141,20 +141,26 @@ fn settled(output: &str) -> bool {
     builds >= 2 && ready.is_some() && ready > restart
 }
 
-/// The end-to-end test: builds the CLI and the worker, then runs
-/// `node --test tests/e2e/worker.test.mjs` (gunicorn, the Werkzeug dev server and five
-/// `wrangler dev` on free ports; it kills them itself, failed or not).
+/// The end-to-end tests: builds the CLI and the worker, then runs, one file at a time,
+/// `tests/e2e/worker.test.mjs` (gunicorn, the Werkzeug dev server and five `wrangler dev`
+/// on free ports) and `tests/e2e/worker-faults.test.mjs` (a faulty origin, two
+/// `wrangler dev`, a bounded mixed load); each kills its servers itself, failed or not.
 pub fn test() -> Result<()> {
     setup::python_venv()?;
     run(cargo().args(["build", "--quiet", "-p", "headwarden-cli"]))?;
     build()?;
     run(util::cmd("node")
-        .args(["--test", "--test-reporter=spec"])
+        .args(["--test", "--test-reporter=spec", "--test-concurrency=1"])
         .arg(util::root().join("tests/e2e/worker.test.mjs"))
-        .env(
-            "HEADWARDEN_CLI",
-            util::root().join("target/debug/headwarden"),
-        ))
+        .arg(util::root().join("tests/e2e/worker-faults.test.mjs"))
+        .env("HEADWARDEN_CLI", target_dir().join("debug/headwarden")))
+}
+
+/// Where the `cargo build` above put the CLI: `CARGO_TARGET_DIR` (relative to the
+/// repository root when relative), else `target/`.
+fn target_dir() -> std::path::PathBuf {
+    let root = util::root();
+    std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| root.join("target"), |d| root.join(d))
 }
 
 /// `cargo xtask worker-dev [--check]`: the sample app under gunicorn with the worker in
