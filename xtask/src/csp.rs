@@ -17,6 +17,18 @@ use anyhow::{bail, Context as _, Result};
 
 use crate::util::{self, cargo, run};
 
+/// `crates/core/tests/csp_parity.rs`, printing its comparison.
+const PARITY_TEST: [&str; 8] = [
+    "test",
+    "--quiet",
+    "-p",
+    "headwarden-core",
+    "--test",
+    "csp_parity",
+    "--",
+    "--nocapture",
+];
+
 pub fn differential() -> Result<()> {
     let anchor = util::shared().join("anchors/csp");
     let work = util::root().join("target/csp-reference");
@@ -35,30 +47,12 @@ pub fn differential() -> Result<()> {
         committed.lines().count()
     );
 
-    run(cargo().args([
-        "test",
-        "--quiet",
-        "-p",
-        "headwarden-core",
-        "--test",
-        "csp_parity",
-        "--",
-        "--nocapture",
-    ]))?;
+    run(cargo().args(PARITY_TEST))?;
 
     let tricky = work.join("tricky");
     run(differential_mjs(&reference).arg("--tricky").arg(&tricky))?;
     run(cargo()
-        .args([
-            "test",
-            "--quiet",
-            "-p",
-            "headwarden-core",
-            "--test",
-            "csp_parity",
-            "--",
-            "--nocapture",
-        ])
+        .args(PARITY_TEST)
         .env("HEADWARDEN_CSP_ANCHOR", &tricky))
 }
 

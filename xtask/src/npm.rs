@@ -50,7 +50,7 @@ const WASM_OPT_LEVEL: &str = "-Oz";
 pub fn build(out_dir: &Path) -> Result<PathBuf> {
     let root = util::root();
     let version = package_version()?;
-    let target = target_dir();
+    let target = util::target_dir();
     for (krate, _, _) in WASMS {
         util::run(util::cargo().args([
             "build",
@@ -317,7 +317,7 @@ pub fn test() -> Result<()> {
 
 /// Where the package is assembled.
 pub fn package_dir() -> PathBuf {
-    target_dir().join("npm").join("headwarden")
+    util::target_dir().join("npm").join("headwarden")
 }
 
 /// The version of `crates/wasm` (its own `version`, else the workspace's).
@@ -347,21 +347,6 @@ fn toml_string(text: &str, key: &str) -> Option<String> {
         let rest = rest.trim().strip_prefix('"')?;
         Some(rest.split('"').next()?.to_string())
     })
-}
-
-fn target_dir() -> PathBuf {
-    let root = util::root();
-    match std::env::var_os("CARGO_TARGET_DIR") {
-        Some(dir) => {
-            let dir = PathBuf::from(dir);
-            if dir.is_absolute() {
-                dir
-            } else {
-                root.join(dir)
-            }
-        }
-        None => root.join("target"),
-    }
 }
 
 #[cfg(test)]

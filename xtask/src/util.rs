@@ -21,6 +21,15 @@ pub fn shared() -> PathBuf {
 }
 
 /// `tools/node_modules/.bin`, where `npm ci` puts wasm-opt, esbuild and tsc.
+/// Where cargo writes its output: `CARGO_TARGET_DIR` (relative to the repository root when
+/// relative, since xtask runs cargo from there), else `target/`.
+pub fn target_dir() -> PathBuf {
+    match std::env::var_os("CARGO_TARGET_DIR") {
+        Some(dir) => root().join(dir),
+        None => root().join("target"),
+    }
+}
+
 pub fn tools_bin() -> PathBuf {
     root().join("tools").join("node_modules").join(".bin")
 }

@@ -10,7 +10,7 @@
 //! policy cannot carry, into `index.html` (for hosts that ignore `_headers`).
 
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use anyhow::{bail, Context as _, Result};
 use base64::Engine as _;
@@ -49,7 +49,7 @@ pub fn build(release: bool, out: &Path) -> Result<()> {
         "--profile",
         profile,
     ]))?;
-    let wasm = target_dir()
+    let wasm = util::target_dir()
         .join("wasm32-unknown-unknown")
         .join(if release { "wasm-release" } else { "debug" })
         .join(format!("{OUT_NAME}.wasm"));
@@ -142,22 +142,6 @@ fn pattern_matches(pattern: &str, path: &str) -> bool {
     match pattern.strip_suffix('*') {
         Some(prefix) => path.starts_with(prefix),
         None => pattern == path,
-    }
-}
-
-/// `CARGO_TARGET_DIR` (relative to the repository root when relative), else `target/`.
-fn target_dir() -> PathBuf {
-    let root = util::root();
-    match std::env::var_os("CARGO_TARGET_DIR") {
-        Some(dir) => {
-            let dir = PathBuf::from(dir);
-            if dir.is_absolute() {
-                dir
-            } else {
-                root.join(dir)
-            }
-        }
-        None => root.join("target"),
     }
 }
 

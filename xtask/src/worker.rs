@@ -153,14 +153,10 @@ pub fn test() -> Result<()> {
         .args(["--test", "--test-reporter=spec", "--test-concurrency=1"])
         .arg(util::root().join("tests/e2e/worker.test.mjs"))
         .arg(util::root().join("tests/e2e/worker-faults.test.mjs"))
-        .env("HEADWARDEN_CLI", target_dir().join("debug/headwarden")))
-}
-
-/// Where the `cargo build` above put the CLI: `CARGO_TARGET_DIR` (relative to the
-/// repository root when relative), else `target/`.
-fn target_dir() -> std::path::PathBuf {
-    let root = util::root();
-    std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| root.join("target"), |d| root.join(d))
+        .env(
+            "HEADWARDEN_CLI",
+            util::target_dir().join("debug/headwarden"),
+        ))
 }
 
 /// `cargo xtask worker-dev [--check]`: the sample app under gunicorn with the worker in
