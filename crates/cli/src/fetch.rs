@@ -155,91 +155,14 @@ fn origin_of(url: &str) -> Option<String> {
     Some(format!("{scheme}://{}", authority.to_ascii_lowercase()))
 }
 
-/// Resolves a `Location` against the URL it came from (RFC 3986 §5.2, for http(s)).
-/// Returns `None` when the target is not an http or https URL.
+/// Resolves a `Location` against the URL it came from (the core's RFC 3986 §5.2
+/// resolution), without its fragment. `None` when the target is not an http or https URL.
 pub fn resolve(base: &str, location: &str) -> Option<String> {
-    let location = location.trim();
-    let fragmentless = |s: &str| s.split('#').next().unwrap_or("").to_string();
-    if has_scheme(location) {
-        return origin_of(location).map(|_| fragmentless(location));
-    }
-    let origin = origin_of(base)?;
-    let scheme = origin.split("://").next().unwrap_or("https");
-    if let Some(rest) = location.strip_prefix("//") {
-        let url = format!("{scheme}://{rest}");
-        return origin_of(&url).map(|_| fragmentless(&url));
-    }
-    let after_origin = &base[origin.len().min(base.len())..];
-    let base_path_query = fragmentless(after_origin);
-    let (base_path, _) = base_path_query
-        .split_once('?')
-        .unwrap_or((&base_path_query, ""));
-    let base_path = if base_path.is_empty() { "/" } else { base_path };
-    let target = if location.is_empty() {
-        base_path_query.clone()
-    } else if location.starts_with('?') {
-        format!("{base_path}{location}")
-    } else if location.starts_with('#') {
-        base_path_query.clone()
-    } else if location.starts_with('/') {
-        location.to_string()
-    } else {
-        let dir = &base_path[..base_path.rfind('/').map_or(0, |i| i + 1)];
-        format!("{dir}{location}")
-    };
-    let target = fragmentless(&target);
-    let (path, query) = match target.split_once('?') {
-        Some((p, q)) => (p.to_string(), Some(q)),
-        None => (target.clone(), None),
-    };
-    let mut url = format!("{origin}{}", remove_dot_segments(&path));
-    if let Some(q) = query {
-        url.push('?');
-        url.push_str(q);
-    }
-    Some(url)
+    let url = headwarden_core::input::resolve_url(base, location)?;
+    let url = url.split('#').next().unwrap_or_default();
+    origin_of(url).map(|_| url.to_string())
 }
 
-fn has_scheme(s: &str) -> bool {
-    let Some((scheme, _)) = s.split_once(':') else {
-        return false;
-    };
-    let mut chars = scheme.chars();
-    chars.next().is_some_and(|c| c.is_ascii_alphabetic())
-        && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
-}
-
-fn remove_dot_segments(path: &str) -> String {
-    let mut out: Vec<&str> = Vec::new();
-    let segments: Vec<&str> = path.split('/').collect();
-    let last = segments.len().saturating_sub(1);
-    for (i, segment) in segments.iter().enumerate() {
-        match *segment {
-            "." => {
-                if i == last {
-                    out.push("");
-                }
-            }
-            ".." => {
-                if out.len() > 1 {
-                    out.pop();
-                }
-                if i == last {
-                    out.push("");
-                }
-            }
-            s => out.push(s),
-        }
-    }
-    let joined = out.join("/");
-    if joined.starts_with('/') {
-        joined
-    } else {
-        format!("/{joined}")
-    }
-}
-
-/// Parses `-H 'Name: value'`.
 pub fn parse_header_arg(arg: &str) -> anyhow::Result<(String, String)> {
     let Some((name, value)) = arg.split_once(':') else {
         bail!("-H expects `Name: value`, got `{arg}`");

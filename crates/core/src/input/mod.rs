@@ -63,6 +63,7 @@ mod text;
 mod url;
 
 pub use detect::detect;
+pub use url::resolve as resolve_url;
 
 /// The formats [`parse`] reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]

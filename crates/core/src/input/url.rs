@@ -68,8 +68,9 @@ fn remove_dot_segments(path: &str) -> String {
     }
 }
 
-/// Resolves `reference` (a `Location` value) against the absolute URL `base`.
-pub(super) fn resolve(base: &str, reference: &str) -> Option<String> {
+/// Resolves `reference` (a `Location` value) against the absolute URL `base` (RFC 3986
+/// §5.2). `None` when `base` is not absolute.
+pub fn resolve(base: &str, reference: &str) -> Option<String> {
     let reference = reference.trim();
     if scheme_len(reference).is_some() {
         return Some(reference.to_string());

@@ -24,15 +24,7 @@ pub fn to_value(report: &Report) -> serde_json::Value {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn report(input: &str) -> Report {
-        let parsed = crate::parse(input.as_bytes()).expect("test input parses");
-        crate::check(
-            &parsed,
-            &Default::default(),
-            &crate::CheckOptions::full_report(),
-        )
-    }
+    use crate::rules::testing::report;
 
     #[test]
     fn follows_the_output_contract() {

@@ -366,15 +366,7 @@ fn longest_backtick_run(s: &str) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn report(input: &str) -> Report {
-        let parsed = crate::parse(input.as_bytes()).expect("test input parses");
-        crate::check(
-            &parsed,
-            &Default::default(),
-            &crate::CheckOptions::full_report(),
-        )
-    }
+    use crate::rules::testing::report;
 
     #[test]
     fn escapes_html_and_markdown_in_text() {

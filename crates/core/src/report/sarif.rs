@@ -322,15 +322,7 @@ fn location(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn report(input: &str) -> Report {
-        let parsed = crate::parse(input.as_bytes()).expect("test input parses");
-        crate::check(
-            &parsed,
-            &Default::default(),
-            &crate::CheckOptions::full_report(),
-        )
-    }
+    use crate::rules::testing::report;
 
     #[test]
     fn levels_and_security_severity() {

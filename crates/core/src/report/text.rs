@@ -352,15 +352,7 @@ fn wrap_lines(text: &str, first: usize, rest: usize) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn report(input: &str) -> Report {
-        let parsed = crate::parse(input.as_bytes()).expect("test input parses");
-        crate::check(
-            &parsed,
-            &Default::default(),
-            &crate::CheckOptions::full_report(),
-        )
-    }
+    use crate::rules::testing::report;
 
     #[test]
     fn wraps_to_width() {
