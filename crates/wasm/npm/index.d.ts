@@ -194,14 +194,40 @@ export declare function check(input: Response, options: CheckOptions & { body: t
 export declare function check(input: CheckInput, options?: CheckOptions & { body?: false }): Report;
 export declare function check(input: CheckInput, options?: CheckOptions): Report | Promise<Report>;
 
+/** One Content-Security-Policy as written: what checkCsp returns without `{ view: true }`. */
+export interface PolicySummary {
+  disposition: "enforce" | "report";
+  text: string;
+  /** False when browsers drop the policy (no directive). */
+  applied: boolean;
+  /** In order, duplicates included; names lowercase, sources as written. */
+  directives: Array<{ name: string; sources: string[]; omitted_sources?: number }>;
+  omitted_directives?: number;
+}
+
+/** checkCsp(policy): the findings and each policy as written. */
+export interface CspSummary {
+  /** Worst first. */
+  findings: Finding[];
+  policies: PolicySummary[];
+}
+
+/** checkCsp(policy, { view: true }): the findings and the reports' per-policy view. */
 export interface CspReport {
   /** Worst first. */
   findings: Finding[];
   policies: PolicyView[];
 }
 
+export interface CheckCspOptions {
+  /** Return each policy as the reports' PolicyView (each source's verdict, the effective sources). Default false. */
+  view?: boolean;
+}
+
 /** Evaluates one Content-Security-Policy header value (comma-separated policies allowed). */
-export declare function checkCsp(policy: string): CspReport;
+export declare function checkCsp(policy: string, options: CheckCspOptions & { view: true }): CspReport;
+export declare function checkCsp(policy: string, options?: CheckCspOptions & { view?: false }): CspSummary;
+export declare function checkCsp(policy: string, options?: CheckCspOptions): CspSummary | CspReport;
 
 /** A decoded session cookie (the report's SessionView plus the Flask details). */
 export interface DecodedSession extends SessionView {

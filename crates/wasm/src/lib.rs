@@ -7,14 +7,17 @@
 //! feature; `examples/rules_json.rs` generates that text natively), and turns the error
 //! objects thrown here (`Error` with a `code` property) into `HeadwardenError`s.
 //!
-//! Reports cross the boundary as JS objects built by `serde-wasm-bindgen`'s
-//! `json_compatible()` serializer. Measured against serde_json text + `JSON.parse` it was
-//! 1.1–1.9× faster on the size-optimised build (1.3× on checkCsp over the CSP corpus,
-//! 2026-11-23), so reports have only this one serializer: a second one would be a second
-//! copy of every report type's `Serialize` in the wasm.
+//! Reports cross the boundary on a [`tape`]: the exports return the address of the
+//! result's header and `readTape` in `npm/lib/api.mjs` builds the JS objects (plain
+//! objects and arrays, as `JSON.parse` would give) with one call into the wasm and the
+//! strings it already saw taken from its table. Small results (sessions, presets, enforce)
+//! are serde_json text.
 //!
 //! Nothing here panics on any input (the package is built with `panic = "abort"`, where a
 //! panic would be a trap): every failure is a thrown error with a code.
+
+mod csp;
+mod tape;
 
 use std::fmt::Display;
 
@@ -39,10 +42,23 @@ pub fn version() -> String {
 // ---------------------------------------------------------------------------------------
 // Errors.
 
+#[wasm_bindgen]
+extern "C" {
+    /// JS `Error` (imported here rather than from js-sys, which the wasm does not need).
+    #[wasm_bindgen(js_name = Error)]
+    type CodedError;
+
+    #[wasm_bindgen(constructor, js_class = "Error")]
+    fn new(message: &str) -> CodedError;
+
+    #[wasm_bindgen(method, setter = code)]
+    fn set_code(this: &CodedError, code: &str);
+}
+
 /// A JS `Error` carrying `code`; the JS side rethrows it as a `HeadwardenError`.
 fn error(code: &str, message: impl Display) -> JsValue {
-    let e = js_sys::Error::new(&message.to_string());
-    let _ = js_sys::Reflect::set(&e, &JsValue::from_str("code"), &JsValue::from_str(code));
+    let e = CodedError::new(&message.to_string());
+    e.set_code(code);
     e.into()
 }
 
@@ -64,11 +80,21 @@ fn to_json(value: &impl Serialize) -> Result<String, JsValue> {
     serde_json::to_string(value).map_err(|e| error("INTERNAL", e))
 }
 
-/// A JS object built by `serde-wasm-bindgen` (plain objects and arrays, as JSON would give).
-fn to_js(value: &impl Serialize) -> Result<JsValue, JsValue> {
-    value
-        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
-        .map_err(|e| error("INTERNAL", e))
+/// Writes `value` to the tape; returns the address `readTape` reads it from.
+fn to_tape(value: &(impl Serialize + ?Sized)) -> Result<u32, JsValue> {
+    tape::write(value).map_err(|e| error("INTERNAL", e))
+}
+
+/// Clears the result tape's string table on both sides at the next result (JS lost track).
+#[wasm_bindgen(js_name = tapeReset)]
+pub fn tape_reset() {
+    tape::reset();
+}
+
+/// The wasm's memory, where `readTape` reads results.
+#[wasm_bindgen(js_name = tapeMemory)]
+pub fn tape_memory() -> JsValue {
+    wasm_bindgen::memory()
 }
 
 /// A policy from a preset name, TOML or JSON text; `None` is the balanced preset.
@@ -142,14 +168,14 @@ impl Checker {
 
     /// Checks text. `json`: the JS side built this JSON from a `Headers`, a `Response` or
     /// a plain object (the format is then JSON whatever the options say). Returns the
-    /// report as a JS object with an empty `rules` section (JS fills it from its cache).
-    pub fn check(&self, input: &str, json: bool) -> Result<JsValue, JsValue> {
-        to_js(&self.report(input.as_bytes(), json)?)
+    /// report on the tape, with an empty `rules` section (JS fills it from its cache).
+    pub fn check(&self, input: &str, json: bool) -> Result<u32, JsValue> {
+        to_tape(&self.report(input.as_bytes(), json)?)
     }
 
     /// Checks bytes (a `Uint8Array` input: any format the CLI reads, invalid UTF-8 kept).
-    pub fn check_bytes(&self, input: &[u8]) -> Result<JsValue, JsValue> {
-        to_js(&self.report(input, false)?)
+    pub fn check_bytes(&self, input: &[u8]) -> Result<u32, JsValue> {
+        to_tape(&self.report(input, false)?)
     }
 
     /// The report without its `rules` section.
@@ -199,11 +225,18 @@ pub fn policy_json(policy: &str) -> Result<String, JsValue> {
 // ---------------------------------------------------------------------------------------
 // checkCsp
 
-/// Evaluates one `Content-Security-Policy` value: `{findings, policies}`.
+/// Evaluates one `Content-Security-Policy` value: `{findings, policies}` on the tape.
+/// `view`: the policies as the report's per-policy view (directives with each source's
+/// verdict, effective sources …); else as written (directive names and source texts).
 #[wasm_bindgen]
-pub fn check_csp(policy: &str) -> Result<JsValue, JsValue> {
+pub fn check_csp(policy: &str, view: bool) -> Result<u32, JsValue> {
     csp_limit(policy)?;
-    to_js(&headwarden_core::csp::check_csp(policy).report())
+    let check = headwarden_core::csp::check_csp(policy);
+    if view {
+        to_tape(&check.report())
+    } else {
+        to_tape(&csp::Summary::of(&check))
+    }
 }
 
 fn csp_limit(policy: &str) -> Result<(), JsValue> {

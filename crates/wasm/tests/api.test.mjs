@@ -9,6 +9,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { execFileSync } from "node:child_process";
 import { createRequire } from "node:module";
+import { pathToFileURL } from "node:url";
 import {
   check,
   checkCsp,
@@ -239,10 +240,60 @@ test("checkCsp", () => {
   assert.equal(inline.source, "'unsafe-inline'");
   assert.ok(r.findings.some((f) => f.rule === "csp-allowlist-bypass"));
   assert.equal(r.policies.length, 1);
-  assert.equal(r.policies[0].directives[0].name, "script-src");
+  assert.deepEqual(r.policies[0], {
+    disposition: "enforce",
+    text: "script-src 'self' 'unsafe-inline' https://www.google.com",
+    applied: true,
+    directives: [{ name: "script-src", sources: ["'self'", "'unsafe-inline'", "https://www.google.com"] }],
+  });
   const strict = checkCsp("script-src 'nonce-r4nd0m' 'strict-dynamic'; object-src 'none'; base-uri 'none'");
   assert.ok(!strict.findings.some((f) => f.severity === "high"));
   assert.equal(checkCsp("a, b").policies.length, 2, "comma-separated policies");
+});
+
+test("checkCsp with { view: true }: the reports' per-policy view", () => {
+  const policy = "script-src 'nonce-r4nd0m' 'unsafe-inline'; object-src 'none'";
+  const r = checkCsp(policy, { view: true });
+  assert.deepEqual(r.findings, checkCsp(policy).findings);
+  const [view] = r.policies;
+  assert.equal(view.header, "Content-Security-Policy");
+  const inline = view.directives[0].sources.find((s) => s.text === "'unsafe-inline'");
+  assert.equal(inline.verdict, "ignored");
+  const elem = view.effective.find((e) => e.directive === "script-src-elem");
+  assert.deepEqual(elem, { directive: "script-src-elem", from: "script-src", sources: ["'nonce-r4nd0m'"] });
+  // The same view the report of a response carries.
+  const report = check(`HTTP/1.1 200 OK\r\nContent-Security-Policy: ${policy}\r\n\r\n`);
+  assert.deepEqual(report.exchanges[0].csp, r.policies);
+  assert.equal(checkCsp(policy, { view: false }).policies[0].effective, undefined);
+  assertCode(() => checkCsp(policy, { views: true }), "OPTION_INVALID");
+  assertCode(() => checkCsp(policy, { view: "yes" }), "ARGUMENT_INVALID");
+  assertCode(() => checkCsp(policy, 1), "ARGUMENT_INVALID");
+});
+
+test("results keep every string right across the wasm's string table resets", async () => {
+  // Each policy brings new strings (its text, its nonce): far more than the table holds
+  // (8,192 strings), so it is cleared many times on both sides meanwhile.
+  for (let i = 0; i < 30_000; i++) {
+    const policy = `script-src 'nonce-n${i}x' 'unsafe-eval' https://h${i}.example`;
+    const r = checkCsp(policy);
+    assert.equal(r.policies[0].text, policy);
+    assert.deepEqual(r.policies[0].directives[0].sources, [`'nonce-n${i}x'`, "'unsafe-eval'", `https://h${i}.example`]);
+    const evalFinding = r.findings.find((f) => f.rule === "csp-unsafe-eval");
+    assert.equal(evalFinding.evidence.value, policy);
+    assert.equal(evalFinding.source, "'unsafe-eval'");
+  }
+  // A result the wasm wrote but nobody read (the glue called directly): the tables
+  // disagree, which the next call notices and mends.
+  const glue = await import(pathToFileURL(path.join(path.dirname(require.resolve("headwarden/package.json")), "wasm/headwarden.js")).href);
+  glue.check_csp("script-src 'nonce-unread' https://unread.example", false);
+  const after = "script-src 'nonce-read' https://read.example";
+  assert.equal(checkCsp(after).policies[0].text, after);
+  assert.equal(checkCsp(after).findings[0].evidence.value, after);
+  // Long strings (not interned) and non-ASCII text come through whole.
+  const long = `script-src 'self' ${"https://a.example/".repeat(200)}`;
+  assert.equal(checkCsp(long).policies[0].text, long);
+  const accents = "script-src 'self' https://café.example";
+  assert.equal(checkCsp(accents).policies[0].text, accents);
 });
 
 test("decodeFlaskSession", () => {

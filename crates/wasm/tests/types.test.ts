@@ -13,6 +13,7 @@ import {
   type Report,
   type Finding,
   type CspReport,
+  type CspSummary,
   type FoundSecret,
   type Change,
   type CheckOptions,
@@ -46,9 +47,13 @@ async function fromFetch(res: Response): Promise<number> {
   return headersOnly.exchanges[0].score + withBody.exchanges[0].score;
 }
 
-const csp: CspReport = checkCsp("script-src 'self'");
+const csp: CspReport = checkCsp("script-src 'self'", { view: true });
 csp.findings.forEach((f) => f.directive?.toUpperCase());
 csp.policies[0]?.directives.map((d) => d.sources.map((s) => s.verdict));
+const summary: CspSummary = checkCsp("script-src 'self'");
+summary.policies[0]?.directives.map((d) => d.sources.map((s) => s.toUpperCase()));
+// @ts-expect-error: without { view: true } the sources are strings
+checkCsp("script-src 'self'").policies[0]?.directives[0]?.sources[0]?.verdict;
 
 const session = decodeFlaskSession("session=eyJ1c2VyIjoiYWxpY2UifQ.awQ8IQ.eikxmOYh5FZb_EkCxiJMuG_qNfE");
 const signedAt: string | undefined = session.signed_at;

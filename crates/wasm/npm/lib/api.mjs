@@ -117,6 +117,142 @@ function flat(pairs) {
 }
 
 // ---------------------------------------------------------------------------------------
+// Results: the wasm writes each result on a tape (crates/wasm/src/tape.rs) and returns the
+// address of its header; readTape builds the plain objects and arrays. Strings the wasm
+// sent before come from `strings`, which mirrors the wasm's table in the same order.
+
+const strings = [];
+let memory = null;
+let memoryBuffer = null;
+let words = null;
+let numbers = null;
+let bytes = null;
+// Cursors of the tape being read.
+let at = 0;
+let numberAt = 0;
+let bytesBase = 0;
+
+/** One string of the bytes buffer (short ASCII ones without a TextDecoder call). */
+function tapeString(offset, len) {
+  const start = bytesBase + offset;
+  if (len <= 24) {
+    let s = "";
+    for (let i = start; i < start + len; i++) {
+      const b = bytes[i];
+      if (b > 0x7f) return decoder.decode(bytes.subarray(start, start + len));
+      s += String.fromCharCode(b);
+    }
+    return s;
+  }
+  return decoder.decode(bytes.subarray(start, start + len));
+}
+
+function tapeValue() {
+  for (;;) {
+    const op = words[at++];
+    switch (op) {
+      case 0:
+        return null;
+      case 1:
+        return false;
+      case 2:
+        return true;
+      case 3:
+        return numbers[numberAt++];
+      case 4:
+        return strings[words[at++]];
+      case 5: {
+        const s = tapeString(words[at], words[at + 1]);
+        at += 2;
+        strings.push(s);
+        return s;
+      }
+      case 6: {
+        const s = tapeString(words[at], words[at + 1]);
+        at += 2;
+        return s;
+      }
+      case 7: {
+        const n = words[at++];
+        const a = new Array(n);
+        for (let i = 0; i < n; i++) a[i] = tapeValue();
+        return a;
+      }
+      case 8: {
+        const n = words[at++];
+        const o = {};
+        for (let i = 0; i < n; i++) {
+          const key = tapeValue();
+          const value = tapeValue();
+          // An own "__proto__" property, as JSON.parse makes (a decoded session payload
+          // may hold any key); assigning it would set the object's prototype instead.
+          if (key === "__proto__") Object.defineProperty(o, key, { value, enumerable: true, writable: true, configurable: true });
+          else o[key] = value;
+        }
+        return o;
+      }
+      case 9:
+        strings.length = 0;
+        continue;
+      default:
+        throw new HeadwardenError("INTERNAL", `headwarden: bad result tape (op ${op})`);
+    }
+  }
+}
+
+/**
+ * The result of `call` (a wasm export that writes a tape). When the string tables of the
+ * two sides disagree (a result was written but never read here), the wasm is told to
+ * clear them and the call runs again.
+ */
+function tapeResult(call) {
+  let header;
+  try {
+    header = call();
+    if (!tapeInSync(header)) {
+      wasm.tapeReset();
+      header = call();
+    }
+  } catch (e) {
+    rethrow(e);
+  }
+  try {
+    return readTape(header);
+  } catch (e) {
+    strings.length = 0;
+    wasm.tapeReset();
+    rethrow(e);
+  }
+}
+
+function tapeInSync(header) {
+  mapMemory();
+  const h = header >>> 2;
+  return words[words[h] >>> 2] === 9 || words[h + 6] === strings.length;
+}
+
+function mapMemory() {
+  memory ??= wasm.tapeMemory();
+  if (memory.buffer !== memoryBuffer) {
+    // The memory grew: its old views are detached.
+    memoryBuffer = memory.buffer;
+    words = new Uint32Array(memoryBuffer);
+    numbers = new Float64Array(memoryBuffer);
+    bytes = new Uint8Array(memoryBuffer);
+  }
+}
+
+/** The value the wasm wrote on the tape whose header is at `header`. */
+function readTape(header) {
+  mapMemory();
+  const h = header >>> 2;
+  at = words[h] >>> 2;
+  numberAt = words[h + 2] >>> 3;
+  bytesBase = words[h + 4];
+  return tapeValue();
+}
+
+// ---------------------------------------------------------------------------------------
 // Rule docs: the report's `rules` section comes from lib/rules.mjs (the wasm has no docs
 // and leaves the section empty, which keeps every report crossing from wasm small), as
 // frozen objects shared between reports.
@@ -233,13 +369,7 @@ function newChecker(policy, scheme, audit, ignore, format, url) {
 // check
 
 function runCheck(checker, text, json) {
-  let out;
-  try {
-    out = checker.check(text, json);
-  } catch (e) {
-    rethrow(e);
-  }
-  return finishReport(out);
+  return finishReport(tapeResult(() => checker.check(text, json)));
 }
 
 /** The JSON input the core reads for a Response, Headers or plain object. */
@@ -273,13 +403,7 @@ export function check(input, options) {
   if (typeof input === "string") return runCheck(checker, input, false);
   const bytes = toBytes(input);
   if (bytes !== null) {
-    let out;
-    try {
-      out = checker.check_bytes(bytes);
-    } catch (e) {
-      rethrow(e);
-    }
-    return finishReport(out);
+    return finishReport(tapeResult(() => checker.check_bytes(bytes)));
   }
   if (isResponse(input)) {
     if (options && options.body) {
@@ -306,16 +430,22 @@ async function readBody(response) {
 // ---------------------------------------------------------------------------------------
 // checkCsp
 
-/** Evaluates one Content-Security-Policy header value: `{ findings, policies }`. */
-export function checkCsp(policy) {
+/**
+ * Evaluates one Content-Security-Policy header value: `{ findings, policies }`, each
+ * policy as written, or with `{ view: true }` as the report's per-policy view.
+ */
+export function checkCsp(policy, options) {
   if (typeof policy !== "string") argument("policy", "a string", policy);
-  let out;
-  try {
-    out = wasm.check_csp(policy);
-  } catch (e) {
-    rethrow(e);
+  let view = false;
+  if (options !== undefined && options !== null) {
+    if (!isObject(options)) argument("options", "an object", options);
+    for (const k of Object.keys(options)) {
+      if (k !== "view") fail("OPTION_INVALID", `unknown option \`${k}\` (expected view)`);
+    }
+    if (options.view !== undefined && typeof options.view !== "boolean") argument("options.view", "a boolean", options.view);
+    view = options.view === true;
   }
-  return out;
+  return tapeResult(() => wasm.check_csp(policy, view));
 }
 
 // ---------------------------------------------------------------------------------------
