@@ -113,7 +113,7 @@ pub enum BodyEnd {
 }
 
 /// One log line.
-#[derive(Debug, Serialize)]
+#[derive(Serialize)]
 pub struct LogLine {
     pub headwarden: &'static str,
     pub method: String,
@@ -161,7 +161,7 @@ pub struct LogLine {
     pub pending: Option<PendingGrades>,
     /// Resolves when the streamed body has ended (the line waits for it).
     #[serde(skip)]
-    pub body_end: Option<futures_channel::oneshot::Receiver<BodyEnd>>,
+    pub body_end: Option<futures_util::future::LocalBoxFuture<'static, BodyEnd>>,
     /// The rewriter's running counts, read into `rewritten` when the body has ended.
     #[serde(skip)]
     pub rewrite_counts: Option<Rc<Cell<RewriteStats>>>,

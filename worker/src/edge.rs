@@ -16,6 +16,7 @@ use headwarden_core::policy::{
 };
 use headwarden_core::{Headers as CoreHeaders, Request as CoreRequest, Response as CoreResponse};
 use serde_json::json;
+use wasm_bindgen::prelude::wasm_bindgen;
 use wasm_bindgen::{JsCast, JsValue};
 use worker::js_sys::{self, Object, Reflect, Uint8Array};
 use worker::wasm_bindgen_futures::JsFuture;
@@ -33,6 +34,24 @@ use crate::guard::{self, Refusal, RequestFacts};
 use crate::idle::IdleTimer;
 use crate::nonce::{self, NonceRules, Rewriting};
 
+#[wasm_bindgen(module = "/src/runtime.js")]
+extern "C" {
+    /// Every header as `name:value\n` lines, each `Set-Cookie` on its own line.
+    #[wasm_bindgen(js_name = headerLines)]
+    fn header_lines(headers: &WsHeaders) -> String;
+    /// `Headers` from `name:value\n` lines.
+    #[wasm_bindgen(js_name = headersFrom, catch)]
+    fn headers_from(lines: &str) -> Result<WsHeaders, JsValue>;
+    /// The body watched for stalls and faults: `{ stream, ended }` (see runtime.js).
+    #[wasm_bindgen(js_name = guardBody, catch)]
+    fn guard_body(
+        input: &ReadableStream,
+        idle_ms: u32,
+        what: &str,
+        controller: &AbortController,
+    ) -> Result<Object, JsValue>;
+}
+
 /// Most bytes of an HTML 5xx body read to tell whether it is a Werkzeug debugger page.
 const MAX_INSPECTED_BODY: usize = 8 * 1024 * 1024;
 
@@ -40,8 +59,10 @@ const MAX_INSPECTED_BODY: usize = 8 * 1024 * 1024;
 type Loaded = Rc<Result<Config, ConfigError>>;
 
 thread_local! {
-    /// The configuration, parsed once per isolate (and again only if the vars change).
-    static CONFIG: RefCell<Option<(Vars, Loaded)>> = const { RefCell::new(None) };
+    /// The configuration, parsed once per isolate (and again only if the vars change),
+    /// with the `env` object it was read from: the same object again (workerd hands every
+    /// request of an isolate the same one) needs no var read at all.
+    static CONFIG: RefCell<Option<(JsValue, Vars, Loaded)>> = const { RefCell::new(None) };
 }
 
 /// Why a request could not be answered as usual.
@@ -149,7 +170,7 @@ async fn fetch(req: web_sys::Request, env: Env, ctx: Context) -> worker::Result<
         // it) and graded then: the grades are for the log, not for the client.
         ctx.wait_until(async move {
             if let Some(end) = body_end {
-                let end = end.await.unwrap_or(BodyEnd::Cancelled);
+                let end = end.await;
                 log.set_body_end(end, js_sys::Date::now() - started);
             }
             if let Some(pending) = pending {
@@ -174,6 +195,15 @@ fn is_bound(env: &Env, name: &str) -> bool {
 }
 
 fn config(env: &Env) -> Loaded {
+    let same_env = CONFIG.with(|cell| {
+        cell.borrow()
+            .as_ref()
+            .filter(|(seen, _, _)| Object::is(seen, env))
+            .map(|(_, _, cfg)| Rc::clone(cfg))
+    });
+    if let Some(cfg) = same_env {
+        return cfg;
+    }
     let vars = Vars {
         origin_url: read_var(env, "ORIGIN_URL"),
         policy: read_var(env, "POLICY"),
@@ -182,7 +212,7 @@ fn config(env: &Env) -> Loaded {
         origin_timeout_ms: read_var(env, "ORIGIN_TIMEOUT_MS"),
     };
     CONFIG.with(|cell| {
-        if let Some((seen, cfg)) = cell.borrow().as_ref() {
+        if let Some((_, seen, cfg)) = cell.borrow().as_ref() {
             if *seen == vars {
                 return Rc::clone(cfg);
             }
@@ -194,7 +224,7 @@ fn config(env: &Env) -> Loaded {
                 json!({"headwarden": env!("CARGO_PKG_VERSION"), "outcome": "config-error", "var": e.var(), "error": e.to_string()})
             );
         }
-        *cell.borrow_mut() = Some((vars, Rc::clone(&cfg)));
+        *cell.borrow_mut() = Some((JsValue::from(env.clone()), vars, Rc::clone(&cfg)));
         cfg
     })
 }
@@ -341,10 +371,11 @@ async fn handle(
             scheme,
         },
     );
-    let out_headers = WsHeaders::new()?;
+    let mut lines = String::new();
     for (n, v) in &forwarded {
-        out_headers.append(n, v)?;
+        push_line(&mut lines, n, v);
     }
+    let out_headers = headers_from(&lines)?;
     let target = forward::origin_url(&cfg.origin, &cfg.origin_base_path, facts.path, facts.query);
     let controller = AbortController::new()?;
     let init = RequestInit::new();
@@ -418,17 +449,22 @@ async fn handle(
                     log.outcome = Outcome::FailOpen;
                     // The origin's response as it came; a body read to inspect it is sent
                     // again from what was read, then the rest.
-                    let body: Option<BodyStream> = match held {
+                    let body: Option<ReadableStream> = match held {
                         Some(HeldBody { prefix, rest }) => {
                             let first = futures_util::stream::once(futures_util::future::ready(
                                 Ok(JsValue::from(Uint8Array::from(&prefix[..]))),
                             ));
-                            Some(match rest {
+                            let both: BodyStream = match rest {
                                 Some(rest) => Box::pin(first.chain(rest)),
                                 None => Box::pin(first),
-                            })
+                            };
+                            Some(
+                                wasm_streams::ReadableStream::from_stream(both)
+                                    .into_raw()
+                                    .unchecked_into(),
+                            )
                         }
-                        None => origin.body().map(body_stream),
+                        None => origin.body(),
                     };
                     let init = ResponseInit::new();
                     init.set_status(origin.status());
@@ -436,8 +472,10 @@ async fn handle(
                         init.set_status_text(&origin.status_text());
                     }
                     init.set_headers(&origin.headers());
-                    let body =
-                        body.map(|b| guarded_body(b, None, cfg.timeout_ms, &controller, log));
+                    let body = match body {
+                        Some(b) => Some(guarded_body(&b, None, cfg.timeout_ms, &controller, log)?),
+                        None => None,
+                    };
                     Ok(WsResponse::new_with_opt_readable_stream_and_init(
                         body.as_ref(),
                         &init,
@@ -517,38 +555,23 @@ async fn over_limit(env: &Env, name: &str, key: String) -> Result<bool, Fault> {
     Ok(success.as_bool() == Some(false))
 }
 
+/// Every header of `headers`, names lowercase, each `Set-Cookie` on its own line (one
+/// call into JS: per-header calls cost two crossings and two string copies each).
 fn header_pairs(headers: &WsHeaders) -> Vec<(String, String)> {
-    let mut out = Vec::new();
-    let Ok(Some(iter)) = js_sys::try_iter(headers) else {
-        return out;
-    };
-    for entry in iter.flatten() {
-        let pair: js_sys::Array = entry.unchecked_into();
-        if let (Some(n), Some(v)) = (pair.get(0).as_string(), pair.get(1).as_string()) {
-            out.push((n, v));
-        }
-    }
-    out
+    header_lines(headers)
+        .lines()
+        .filter_map(|l| l.split_once(':'))
+        .map(|(n, v)| (n.to_string(), v.to_string()))
+        .collect()
 }
 
-/// Every `Set-Cookie` line of a response (`Headers` iteration may fold them).
-fn set_cookies(headers: &WsHeaders) -> Vec<String> {
-    let call = |method: &str, args: &[&str]| -> Option<Vec<String>> {
-        let f: js_sys::Function = Reflect::get(headers, &JsValue::from_str(method))
-            .ok()?
-            .dyn_into()
-            .ok()?;
-        let result = match args {
-            [] => f.call0(headers),
-            [a, ..] => f.call1(headers, &JsValue::from_str(a)),
-        }
-        .ok()?;
-        let array: js_sys::Array = result.dyn_into().ok()?;
-        Some(array.iter().filter_map(|v| v.as_string()).collect())
-    };
-    call("getSetCookie", &[])
-        .or_else(|| call("getAll", &["set-cookie"]))
-        .unwrap_or_default()
+/// Appends `name:value\n` for [`headers_from`]; a value holding a line break (which
+/// `Headers` would refuse anyway) is cut there.
+fn push_line(lines: &mut String, name: &str, value: &str) {
+    lines.push_str(name);
+    lines.push(':');
+    lines.push_str(value.split(['\r', '\n']).next().unwrap_or(""));
+    lines.push('\n');
 }
 
 /// Reads a stream to its end; `None` when it holds more than `limit` bytes (the rest is
@@ -574,15 +597,13 @@ async fn read_limited(stream: ReadableStream, limit: usize) -> Result<Option<Vec
 }
 
 fn core_response(origin: &WsResponse) -> CoreResponse {
-    let ws_headers = origin.headers();
     let mut headers = CoreHeaders::new();
-    for (name, value) in header_pairs(&ws_headers) {
-        if !name.eq_ignore_ascii_case("set-cookie") {
+    for (name, value) in header_pairs(&origin.headers()) {
+        if name == "set-cookie" {
+            headers.append("Set-Cookie", value);
+        } else {
             headers.append(name, value);
         }
-    }
-    for cookie in set_cookies(&ws_headers) {
-        headers.append("Set-Cookie", cookie);
     }
     let reason = origin.status_text();
     CoreResponse {
@@ -700,13 +721,14 @@ async fn respond(
 
     let rules = enforcement.rewrite_body.take().and_then(NonceRules::new);
     let body_len_changes = response.body.is_some() || rules.is_some();
-    let out_headers = WsHeaders::new()?;
+    let mut lines = String::new();
     for h in &response.headers {
         if body_len_changes && h.is("content-length") {
             continue;
         }
-        out_headers.append(&h.name, &h.value)?;
+        push_line(&mut lines, &h.name, &h.value);
     }
+    let out_headers = headers_from(&lines)?;
     let init = ResponseInit::new();
     let status = response.status.unwrap_or(200);
     init.set_status(status);
@@ -747,13 +769,7 @@ async fn respond(
         }
         None => (source, None),
     };
-    let body = guarded_body(
-        body_stream(stream),
-        rewriting,
-        cfg.timeout_ms,
-        controller,
-        log,
-    );
+    let body = guarded_body(&stream, rewriting, cfg.timeout_ms, controller, log)?;
     let out = WsResponse::new_with_opt_readable_stream_and_init(Some(&body), &init)?;
     Ok(out)
 }
@@ -763,86 +779,48 @@ fn is_reason_phrase(r: &str) -> bool {
 }
 
 /// The body on its way to the client: the origin's, or for HTML what `HTMLRewriter` makes
-/// of it (`rewriting` then holds its handlers and counts; the rewriter emits as it parses,
-/// so a gap in its output is a gap in the origin's). A fault mid-body (the origin breaks
-/// off, sends nothing for `idle_ms`, or the rewriter stops) errors the stream, so the
-/// client sees an aborted response, and aborts the origin fetch. How the body ended, and
-/// what the rewriter changed, go to `log` (its line is written then).
+/// of it (`rewriting` then holds its handler and counts; the rewriter emits as it parses,
+/// so a gap in its output is a gap in the origin's), watched by `guardBody` (runtime.js):
+/// a fault mid-body (the origin breaks off, sends nothing for `idle_ms`, or the rewriter
+/// stops) errors the stream, so the client sees an aborted response, and aborts the origin
+/// fetch. How the body ended, and what the rewriter changed, go to `log` (its line is
+/// written then). The chunks never enter the wasm: workerd moves them natively.
 fn guarded_body(
-    input: BodyStream,
+    input: &ReadableStream,
     rewriting: Option<Rewriting>,
     idle_ms: u32,
     controller: &AbortController,
     log: &mut LogLine,
-) -> ReadableStream {
-    struct State {
-        input: BodyStream,
-        // Dropped with the stream: the rewriter is done with its handlers by then.
-        rewriting: Option<Rewriting>,
-        idle_ms: u32,
-        idle: IdleTimer,
-        controller: AbortController,
-        done: Option<futures_channel::oneshot::Sender<BodyEnd>>,
-    }
-    impl State {
-        fn fault(&mut self, error: String) -> JsValue {
-            self.controller.abort();
-            if let Some(done) = self.done.take() {
-                let _ = done.send(BodyEnd::Aborted(error.clone()));
-            }
-            JsValue::from_str(&error)
-        }
-    }
-    impl Drop for State {
-        // Dropped before the end: the client went away (the log says `cancelled`); stop
-        // reading from the origin too.
-        fn drop(&mut self) {
-            if self.done.is_some() {
-                self.controller.abort();
-            }
-        }
-    }
-    let (done, end) = futures_channel::oneshot::channel();
-    log.body_end = Some(end);
-    log.rewrite_counts = rewriting.as_ref().map(|r| Rc::clone(&r.stats));
-    let state = State {
-        input,
-        rewriting,
-        idle_ms,
-        idle: IdleTimer::new(idle_ms),
-        controller: controller.clone(),
-        done: Some(done),
+) -> Result<ReadableStream, JsValue> {
+    let what = if rewriting.is_some() {
+        "origin body or HTML rewriter"
+    } else {
+        "origin body"
     };
-    let stream = futures_util::stream::try_unfold(state, |mut st| async move {
-        loop {
-            if st.done.is_none() {
-                return Ok(None);
-            }
-            match next_chunk(&mut st.input, &mut st.idle).await {
-                Next::Chunk(chunk) => return Ok(Some((chunk, st))),
-                Next::Broke(e) => {
-                    let what = if st.rewriting.is_some() {
-                        "origin body or HTML rewriter"
-                    } else {
-                        "origin body"
-                    };
-                    return Err(st.fault(format!("{what}: {e}")));
-                }
-                Next::Stalled => {
-                    let idle = st.idle_ms;
-                    return Err(st.fault(format!("the origin body stalled: nothing for {idle} ms")));
-                }
-                Next::End => {
-                    if let Some(done) = st.done.take() {
-                        let _ = done.send(BodyEnd::Complete);
-                    }
-                }
-            }
+    let guarded = guard_body(input, idle_ms, what, controller)?;
+    let stream: ReadableStream =
+        Reflect::get(&guarded, &JsValue::from_str("stream"))?.dyn_into()?;
+    let ended: js_sys::Promise = Reflect::get(&guarded, &JsValue::from_str("ended"))?.dyn_into()?;
+    log.rewrite_counts = rewriting.as_ref().map(|r| Rc::clone(&r.stats));
+    log.body_end = Some(Box::pin(async move {
+        let end = JsFuture::from(ended).await;
+        // The rewriter is done with its handler once the body has ended.
+        drop(rewriting);
+        let field = |v: &JsValue, name: &str| {
+            Reflect::get(v, &JsValue::from_str(name))
+                .ok()
+                .and_then(|f| f.as_string())
+        };
+        match end {
+            Ok(v) => match field(&v, "how").as_deref() {
+                Some("complete") => BodyEnd::Complete,
+                Some("aborted") => BodyEnd::Aborted(field(&v, "error").unwrap_or_default()),
+                _ => BodyEnd::Cancelled,
+            },
+            Err(_) => BodyEnd::Cancelled,
         }
-    });
-    wasm_streams::ReadableStream::from_stream(stream)
-        .into_raw()
-        .unchecked_into()
+    }));
+    Ok(stream)
 }
 
 /// The CSP report endpoint: POST only, at most 64 KiB, valid JSON of a known shape; 204.
@@ -955,12 +933,13 @@ fn local(
                 .map_or_else(|_| String::new(), |()| nonce_from_bytes(&bytes))
         },
     );
-    let out_headers = WsHeaders::new()?;
+    let mut lines = String::new();
     for h in &response.headers {
         if !h.is("content-length") {
-            out_headers.append(&h.name, &h.value)?;
+            push_line(&mut lines, &h.name, &h.value);
         }
     }
+    let out_headers = headers_from(&lines)?;
     let init = ResponseInit::new();
     init.set_status(response.status.unwrap_or(status));
     init.set_headers(&out_headers);

@@ -1,5 +1,7 @@
-//! The idle timeout of a streamed body (`ORIGIN_TIMEOUT_MS` between two chunks): one
-//! `setTimeout` per idle period instead of one per chunk.
+//! The idle timeout of a body read in Rust (`ORIGIN_TIMEOUT_MS` between two chunks), for
+//! the HTML 5xx the worker reads to look for a debugger page: one `setTimeout` per idle
+//! period instead of one per chunk. (Bodies on their way to the client are watched in
+//! JavaScript, `guardBody` in runtime.js, with the same rule.)
 //!
 //! worker's `Delay` arms a timer and allocates a JS closure each time one is created, and
 //! keeps the waker of its first poll, so it cannot outlive one `next()`: a body of many

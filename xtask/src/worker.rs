@@ -142,6 +142,7 @@ fn settled(output: &str) -> bool {
 }
 
 /// The end-to-end tests: builds the CLI and the worker, then runs, one file at a time,
+/// `tests/e2e/worker-runtime.test.mjs` (the worker's JS glue under Node's streams),
 /// `tests/e2e/worker.test.mjs` (gunicorn, the Werkzeug dev server and five `wrangler dev`
 /// on free ports) and `tests/e2e/worker-faults.test.mjs` (a faulty origin, two
 /// `wrangler dev`, a bounded mixed load); each kills its servers itself, failed or not.
@@ -151,6 +152,7 @@ pub fn test() -> Result<()> {
     build()?;
     run(util::cmd("node")
         .args(["--test", "--test-reporter=spec", "--test-concurrency=1"])
+        .arg(util::root().join("tests/e2e/worker-runtime.test.mjs"))
         .arg(util::root().join("tests/e2e/worker.test.mjs"))
         .arg(util::root().join("tests/e2e/worker-faults.test.mjs"))
         .env(
