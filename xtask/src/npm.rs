@@ -38,11 +38,11 @@ const COPIED: &[&str] = &[
     "lib/node-cjs.mjs",
 ];
 
-/// The wasm-opt pass. `-Oz` keeps the main wasm smallest (386 KB gzipped against 455 KB
-/// without wasm-opt, 384 KB with `--converge` for three times the build time), at a cost: on this code `-Oz` output ran `check` about 1.5–2× slower
-/// than the unoptimised wasm-bindgen output, and `opt-level = 3` was about 2× faster than
-/// `"z"` for 17 % more bytes (measured 2026-11-23 on the shared VM; see the report).
-const WASM_OPT_LEVEL: &str = "-Oz";
+/// The wasm-opt pass, for the npm wasms and the web page's. `-Os` came out smaller
+/// gzipped than `-Oz` (main wasm 384.1 KB against 385.6 KB, 2026-11-23); `--converge`
+/// saved under 1 KB for twice the time. `opt-level = 3` ran `check` about 2× faster than
+/// `"z"` for 17 % more bytes, so only the bindings crate is built at 3 (root Cargo.toml).
+pub(crate) const WASM_OPT_FLAGS: &[&str] = &["-Os"];
 
 /// Builds the package into `target/npm/headwarden/` and packs it into
 /// `out_dir/headwarden-<version>.tgz`; prints the gzipped size of each wasm. Returns the
@@ -100,7 +100,7 @@ pub fn build(out_dir: &Path) -> Result<PathBuf> {
         let bg = pkg.join("wasm").join(format!("{name}_bg.wasm"));
         util::run(
             util::cmd(&wasm_opt)
-                .arg(WASM_OPT_LEVEL)
+                .args(WASM_OPT_FLAGS)
                 .arg(&bg)
                 .arg("-o")
                 .arg(&bg),

@@ -1,7 +1,8 @@
 //! The web checker's static site: cargo (wasm32, `wasm-release` profile) → wasm-bindgen
-//! `--target web` → wasm-opt -Oz (npm binaryen, TOOLCHAIN.md §2) → the static files of
-//! `web/static/`, with the Content-Security-Policy filled in, and `rules.json` (the rules'
-//! docs, which the wasm leaves out: `crates/wasm/examples/rules_json.rs`).
+//! `--target web` → wasm-opt with `npm::WASM_OPT_FLAGS` (npm binaryen, TOOLCHAIN.md §2)
+//! → the static files of `web/static/`, with the Content-Security-Policy filled in, and
+//! `rules.json` (the rules' docs, which the wasm leaves out:
+//! `crates/wasm/examples/rules_json.rs`).
 //!
 //! The CSP pins the page's one inline script (the bootstrap in `index.html`) by its
 //! sha256, with `'strict-dynamic'` so the module script it inserts (`app.js`) and that
@@ -35,7 +36,7 @@ const CSP_PLACEHOLDER: &str = "{{CSP}}";
 const META_CSP_PLACEHOLDER: &str = "{{META_CSP}}";
 
 /// Builds the site into `out` (replacing what was there). `release` uses the
-/// `wasm-release` profile, wasm-opt -Oz and minified JS; otherwise a quick debug build.
+/// `wasm-release` profile, wasm-opt and minified JS; otherwise a quick debug build.
 pub fn build(release: bool, out: &Path) -> Result<()> {
     let root = util::root();
     let profile = if release { "wasm-release" } else { "dev" };
@@ -84,7 +85,13 @@ pub fn build(release: bool, out: &Path) -> Result<()> {
                 wasm_opt.display()
             );
         }
-        util::run(util::cmd(&wasm_opt).arg("-Oz").arg(&bg).arg("-o").arg(&bg))?;
+        util::run(
+            util::cmd(&wasm_opt)
+                .args(crate::npm::WASM_OPT_FLAGS)
+                .arg(&bg)
+                .arg("-o")
+                .arg(&bg),
+        )?;
     }
 
     let static_dir = root.join("web").join("static");
