@@ -582,3 +582,257 @@ test("keystroke to updated report, 30-header paste", async () => {
   await assertClean(app, "typing");
   await app.context.close();
 });
+
+/** A HAR of `count` entries alternating between a hardened and a bare response, each
+ *  with a ~2 KB HTML body, padded to about `bytes`. */
+function bigHar(count, bytes) {
+  const hardened = [
+    { name: "Content-Type", value: "text/html; charset=utf-8" },
+    { name: "Strict-Transport-Security", value: "max-age=63072000; includeSubDomains; preload" },
+    { name: "Content-Security-Policy", value: "default-src 'self'; script-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'" },
+    { name: "X-Content-Type-Options", value: "nosniff" },
+    { name: "Referrer-Policy", value: "no-referrer" },
+    { name: "Set-Cookie", value: "id=1; Secure; HttpOnly; SameSite=Lax; Path=/" },
+  ];
+  const bare = [
+    { name: "Content-Type", value: "text/html; charset=utf-8" },
+    { name: "Server", value: "Werkzeug/3.0.1 Python/3.12.1" },
+    { name: "Set-Cookie", value: "session=eyJ1c2VyIjoiYWxpY2UifQ.awQ8IQ.eikxmOYh5FZb_EkCxiJMuG_qNfE; Path=/" },
+  ];
+  const entry = (i, pad) => ({
+    startedDateTime: "2026-11-23T13:14:09.701Z",
+    time: 1,
+    request: {
+      method: i % 3 === 0 ? "POST" : "GET",
+      url: `https://app.example.com/page/${i}`,
+      httpVersion: "HTTP/2",
+      headers: [
+        { name: "Host", value: "app.example.com" },
+        { name: "User-Agent", value: "Mozilla/5.0 (X11; Linux x86_64) Chrome/131.0" },
+        { name: "Accept", value: "text/html,application/xhtml+xml" },
+      ],
+    },
+    response: {
+      status: 200,
+      statusText: "OK",
+      httpVersion: "HTTP/2",
+      headers: i % 2 === 0 ? hardened : bare,
+      content: { mimeType: "text/html", text: `<!doctype html><title>page ${i}</title><p>${"lorem ipsum dolor sit amet ".repeat(pad)}</p>` },
+    },
+  });
+  const probe = JSON.stringify({ log: { version: "1.2", entries: [entry(0, 0)] } }).length;
+  const pad = Math.max(0, Math.round((bytes / count - probe) / 27));
+  const entries = [];
+  for (let i = 0; i < count; i++) entries.push(entry(i, pad));
+  const whole = (list) => JSON.stringify({ log: { version: "1.2", creator: { name: "headwarden e2e", version: "1" }, entries: list } });
+  return { text: whole(entries), one: (i) => whole([entries[i]]) };
+}
+
+/** Pastes `text` into the input (a paste event, as the browser sends for Ctrl+V) and
+ *  measures the main thread until the report changes: the longest gap of a 4 ms interval
+ *  timer and of animation frames, whether the busy state showed, how late a theme-toggle
+ *  click scheduled mid-check ran, and the time to the report. When
+ *  `rescopeWhileChecking`, the scheme changes once the worker is checking (so that result
+ *  goes stale and only the newer check's report shows). */
+async function pasteAndMeasure(page, text, { rescopeWhileChecking = false, timeoutMs = 60_000 } = {}) {
+  return page.evaluate(
+    async ({ text, rescopeWhileChecking, timeoutMs }) => {
+      const ta = document.getElementById("input");
+      const rep = document.getElementById("report");
+      const root = document.documentElement;
+      const seqBefore = Number(rep.dataset.reportSeq);
+      const out = { busyStates: [], reports: 0 };
+      let last = performance.now();
+      let maxGap = 0;
+      const interval = setInterval(() => {
+        const now = performance.now();
+        maxGap = Math.max(maxGap, now - last);
+        last = now;
+      }, 4);
+      let lastFrame = null;
+      let maxFrame = 0;
+      let frames = true;
+      const frame = (t) => {
+        if (lastFrame !== null) maxFrame = Math.max(maxFrame, t - lastFrame);
+        lastFrame = t;
+        if (frames) requestAnimationFrame(frame);
+      };
+      requestAnimationFrame(frame);
+      let rescoped = false;
+      const t0 = performance.now();
+      const done = new Promise((resolve) => {
+        const timer = setTimeout(() => resolve(false), timeoutMs);
+        const mo = new MutationObserver(() => {
+          const busy = rep.dataset.busy || "";
+          if (busy && out.busyStates.at(-1) !== busy) out.busyStates.push(busy);
+          if (busy === "checking" && rescopeWhileChecking && !rescoped) {
+            rescoped = true;
+            // A new choice during the check: a newer check, whose report must win.
+            setTimeout(() => {
+              const select = document.querySelector(".scheme select");
+              select.value = "https";
+              select.dispatchEvent(new Event("change", { bubbles: true }));
+            }, 0);
+          }
+          if (Number(rep.dataset.reportSeq) !== seqBefore + out.reports) out.reports = Number(rep.dataset.reportSeq) - seqBefore;
+          if (out.reports > 0 && !busy) {
+            mo.disconnect();
+            clearTimeout(timer);
+            resolve(true);
+          }
+        });
+        mo.observe(rep, { attributes: true, attributeFilter: ["data-report-seq", "data-busy"] });
+      });
+      // A click on the theme toggle 150 ms in: how late it runs, and whether the check was
+      // still under way then.
+      const themeBefore = root.dataset.theme || "auto";
+      const clicked = new Promise((resolve) =>
+        setTimeout(() => {
+          const at = performance.now();
+          const busy = rep.dataset.busy || "";
+          document.querySelector(".theme-toggle").click();
+          // The app updates on its scheduler, right after this task.
+          setTimeout(() => {
+            resolve({ lateMs: at - t0 - 150, busy, changed: (root.dataset.theme || "auto") !== themeBefore, appliedMs: performance.now() - at });
+          }, 0);
+        }, 150),
+      );
+      const clipboardData = new DataTransfer();
+      clipboardData.setData("text/plain", text);
+      ta.focus();
+      ta.dispatchEvent(new ClipboardEvent("paste", { clipboardData, bubbles: true, cancelable: true }));
+      out.handlerMs = performance.now() - t0;
+      out.finished = await done;
+      out.reportMs = performance.now() - t0;
+      out.click = await clicked;
+      clearInterval(interval);
+      frames = false;
+      out.maxGapMs = maxGap;
+      out.maxFrameMs = maxFrame;
+      out.rescoped = rescoped;
+      return out;
+    },
+    { text, rescopeWhileChecking, timeoutMs },
+  );
+}
+
+/** What the report shows about the selected response, and the list of responses. */
+async function bigReportState(page) {
+  return page.evaluate(() => ({
+    listed: document.querySelectorAll("#exchange-list button").length,
+    heading: document.querySelector(".exchanges h3")?.textContent ?? "",
+    grade: document.querySelector("#summary")?.dataset.grade,
+    score: document.querySelector("#score")?.textContent,
+    findings: [...document.querySelectorAll("#findings [data-rule]")].map((e) => e.dataset.rule).sort(),
+    cookies: document.querySelectorAll("#cookie-table tbody tr").length,
+    sessions: document.querySelectorAll("#sessions .session-card").length,
+    target: document.querySelector("#summary .target")?.textContent,
+    format: document.querySelector("[data-format]")?.dataset.format,
+    status: document.querySelector("#input-status")?.textContent ?? "",
+  }));
+}
+
+test("a 5 MB HAR is checked off the main thread: busy state, responsive page, full report", async () => {
+  const COUNT = 2000;
+  const har = bigHar(COUNT, 5 * 1024 * 1024);
+  const mb = (har.text.length / 1024 / 1024).toFixed(1);
+  const app = await openApp();
+  const { page } = app;
+
+  // What a small input gives for the first two entries (checked on the main thread).
+  const expected = [];
+  for (const i of [0, 1]) {
+    await paste(page, har.one(i));
+    const s = await bigReportState(page);
+    expected.push({ grade: s.grade, score: s.score, findings: s.findings, cookies: s.cookies, sessions: s.sessions });
+  }
+  assert.notEqual(expected[0].grade, expected[1].grade, "the two kinds of entries should grade differently");
+  await page.click("#input ~ .input-actions button:has-text('Clear')");
+
+  const m = await pasteAndMeasure(page, har.text, { rescopeWhileChecking: true });
+  console.log(
+    `web: ${mb} MiB HAR (${COUNT} entries) pasted: paste handler ${m.handlerMs.toFixed(1)} ms, longest main-thread gap ${m.maxGapMs.toFixed(0)} ms ` +
+      `(longest frame ${m.maxFrameMs.toFixed(0)} ms), theme click ${m.click.lateMs.toFixed(0)} ms late (applied in ${m.click.appliedMs.toFixed(0)} ms), report after ${m.reportMs.toFixed(0)} ms`,
+  );
+  assert.ok(m.finished, `no report within the time limit: ${JSON.stringify(m)}`);
+  assert.ok(m.busyStates.includes("checking"), `the busy state never showed: ${JSON.stringify(m.busyStates)}`);
+  assert.ok(m.maxGapMs < 200, `the main thread was blocked for ${m.maxGapMs.toFixed(0)} ms`);
+  assert.ok(m.click.changed && m.click.busy, `the theme toggle did not respond during the check: ${JSON.stringify(m.click)}`);
+  assert.ok(m.click.lateMs < 200, `the theme click ran ${m.click.lateMs.toFixed(0)} ms late`);
+  assert.ok(m.rescoped, "the check finished before the test could change the scheme");
+  assert.equal(m.reports, 1, "a stale result was shown (or none)");
+  // The text stays out of the text box (laying out 5 MB there freezes Chromium for a
+  // second); the page says what is loaded.
+  assert.equal(await page.inputValue("#input"), "");
+  assert.match(await page.textContent("#large-input"), new RegExp(`${mb} MiB`));
+
+  // The full report: every response listed, the first selected with its detailed views.
+  let s = await bigReportState(page);
+  assert.equal(s.format, "har");
+  assert.match(s.heading, new RegExp(`^${COUNT} responses`));
+  // Listed 100 at a time (thousands of buttons at once would freeze the page).
+  assert.equal(s.listed, 100);
+  await page.click("#more-exchanges");
+  assert.equal((await bigReportState(page)).listed, 200);
+  assert.match(s.status, new RegExp(`${COUNT} responses`));
+  assert.deepEqual({ grade: s.grade, score: s.score, findings: s.findings, cookies: s.cookies, sessions: s.sessions }, expected[0]);
+  assert.equal(s.target, "POST https://app.example.com/page/0");
+  // Selecting another response shows its report, as for a small input.
+  const item = page.locator("#exchange-list button").nth(1);
+  const chip = await item.locator(".grade-chip").textContent();
+  await item.click();
+  await page.waitForFunction(() => document.querySelector("#summary")?.dataset.index === "1");
+  s = await bigReportState(page);
+  assert.equal(chip, expected[1].grade);
+  assert.deepEqual({ grade: s.grade, score: s.score, findings: s.findings, cookies: s.cookies, sessions: s.sessions }, expected[1]);
+  assert.equal(s.target, "GET https://app.example.com/page/1");
+  // The decoded session of the selected response feeds the audit field, as for small input.
+  assert.match(await page.inputValue("#session-cookie"), /^eyJ1c2VyIjoiYWxpY2UifQ\./);
+  // The policy suggestion and the permalink follow the large report too.
+  await page.waitForFunction(() => document.querySelector("#policy").dataset.reportSeq === document.querySelector("#report").dataset.reportSeq);
+  assert.equal(await page.textContent("#policy-status"), "A valid headwarden policy.");
+  assert.match(await permalink(page), /#v1\.https\.[A-Za-z0-9_-]+$/);
+  // On request, the text goes into the text box.
+  await page.click("#show-input");
+  await page.waitForFunction((n) => document.getElementById("input").value.length === n, har.text.length);
+  assert.equal(await page.isVisible("#input"), true);
+
+  // The CLI agrees on the number of responses and the worst grade.
+  if (cliHas("check")) {
+    const file = path.join(OUT, "web-big.har");
+    writeFileSync(file, har.text);
+    const r = spawnSync(CLI, ["check", file, "--format", "json"], { encoding: "utf8", timeout: 120_000, maxBuffer: 512 * 1024 * 1024 });
+    const report = JSON.parse(r.stdout);
+    assert.equal(report.exchanges.length, COUNT);
+    assert.equal(report.exchanges[1].grade, expected[1].grade);
+  }
+  await assertClean(app, "large input");
+  await app.context.close();
+});
+
+test("an input over the 32 MiB limit gets a clear message and is not parsed", async () => {
+  const app = await openApp();
+  const { page } = app;
+  await paste(page, fixture("flask-gunicorn-login-post.http"));
+  const m = await page.evaluate(() => {
+    const line = "X-Filler: " + "x".repeat(69) + "\n";
+    const text = "HTTP/1.1 200 OK\n" + line.repeat(Math.ceil((33 * 1024 * 1024) / line.length));
+    const ta = document.getElementById("input");
+    const clipboardData = new DataTransfer();
+    clipboardData.setData("text/plain", text);
+    const t0 = performance.now();
+    ta.dispatchEvent(new ClipboardEvent("paste", { clipboardData, bubbles: true, cancelable: true }));
+    return { bytes: text.length, handlerMs: performance.now() - t0 };
+  });
+  await page.waitForSelector("#input-error", { timeout: 10_000 });
+  const message = await page.textContent("#input-error");
+  console.log(`web: ${(m.bytes / 1024 / 1024).toFixed(1)} MB paste over the limit: handler ${m.handlerMs.toFixed(1)} ms; "${message}"`);
+  assert.match(message, /33\.\d MiB/);
+  assert.match(message, /at most 32 MiB/);
+  assert.equal(await page.locator("#summary").count(), 0, "the old report is still shown");
+  assert.equal(await page.getAttribute("#report", "data-busy"), null);
+  assert.match(await page.textContent("#large-input"), /over the checker's limit/);
+  assert.equal(await page.inputValue("#input"), "");
+  await assertClean(app, "over the limit");
+  await app.context.close();
+});

@@ -2,21 +2,26 @@
 //! rendered by `views`.
 
 use std::collections::{BTreeSet, HashMap};
+use std::rc::Rc;
 
 use gloo_events::EventListener;
 use gloo_timers::callback::Timeout;
-use headwarden_core::{CheckOptions, Parsed, Policy, Report};
+use headwarden_core::input::InputFormat;
+use headwarden_core::limits::MAX_INPUT_BYTES;
+use headwarden_core::{Exchange, ExchangeReport, Parsed, Policy, Report};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{HtmlInputElement, HtmlTextAreaElement, Worker};
 use yew::prelude::*;
 
+use crate::offload::{self, Detail, Row, Summary, OFFLOAD_ABOVE_BYTES};
 use crate::rule_docs::RuleDocs;
 use crate::rules_reference::RulesReference;
 use crate::{dom, permalink, policy_export, session, views, SchemeChoice};
 
-/// Inputs at least this long are re-checked after a pause in typing, not on every key.
-const DEBOUNCE_ABOVE_BYTES: usize = 256 * 1024;
+/// Inputs at least this long are re-checked after a pause in typing, not on every key
+/// (and in the Web Worker: see `offload`).
+const DEBOUNCE_ABOVE_BYTES: usize = OFFLOAD_ABOVE_BYTES;
 const DEBOUNCE_MS: u32 = 200;
 const FRAGMENT_DELAY_MS: u32 = 300;
 /// An example to try: a login POST captured from Flask under gunicorn.
@@ -26,7 +31,7 @@ const ACCEPTED_FILES: &str = ".har,.txt,.http,.json,.log,text/plain,application/
 
 #[derive(Properties, PartialEq)]
 pub struct Props {
-    /// The wordlist-audit worker, created by `app.js` at page load.
+    /// The Web Worker (wordlist audit, large inputs), created by `app.js` at page load.
     pub worker: Option<Worker>,
     /// A promise of the text of `rules.json`, which `app.js` fetches while the wasm
     /// compiles (a `JsValue`: `Promise` has no `PartialEq`).
@@ -37,6 +42,84 @@ pub struct Props {
 pub struct Analysis {
     pub parsed: Parsed,
     pub report: Report,
+    /// Every response, as the list shows it.
+    pub rows: Rc<[Row]>,
+    /// Set for a large input checked in the Web Worker: `parsed` and `report` then hold
+    /// only the response at `shown` (checked again here for the detailed views), and the
+    /// summary has the rest.
+    pub whole: Option<Rc<Summary>>,
+    pub shown: usize,
+}
+
+impl Analysis {
+    fn new(parsed: Parsed, report: Report) -> Self {
+        let rows = report
+            .exchanges
+            .iter()
+            .map(|er| Row {
+                url: er.url.clone(),
+                method: er.method.clone(),
+                status: er.status,
+                grade: er.grade,
+                score: er.score,
+            })
+            .collect();
+        Analysis {
+            parsed,
+            report,
+            rows,
+            whole: None,
+            shown: 0,
+        }
+    }
+
+    pub fn format(&self) -> InputFormat {
+        self.whole.as_ref().map_or(self.parsed.format, |w| w.format)
+    }
+
+    pub fn notes(&self) -> &[String] {
+        self.whole.as_ref().map_or(&self.report.notes, |w| &w.notes)
+    }
+
+    /// The index of the response the detailed views show when `selected` is selected
+    /// (for a large input, the one last fetched from the worker).
+    pub fn shown(&self, selected: usize) -> usize {
+        if self.whole.is_some() {
+            self.shown
+        } else {
+            selected
+        }
+    }
+
+    /// The exchange and report the detailed views show when `selected` is selected.
+    pub fn exchange(&self, selected: usize) -> Option<(&Exchange, &ExchangeReport)> {
+        let i = if self.whole.is_some() { 0 } else { selected };
+        Some((self.parsed.exchanges.get(i)?, self.report.exchanges.get(i)?))
+    }
+}
+
+/// Where a large input's check in the Web Worker stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stage {
+    /// Waiting for a pause in typing.
+    Waiting,
+    /// Sent to the worker.
+    Checking,
+    /// The report is shown.
+    Done,
+}
+
+/// A large input, checked in the Web Worker.
+struct Offload {
+    /// Echoed by the worker: answers for an older input are stale and dropped.
+    id: u64,
+    bytes: usize,
+    stage: Stage,
+    started: f64,
+    summary: Option<Rc<Summary>>,
+    /// The policy suggestion and the permalink, which the worker computes after the report.
+    policy: Option<String>,
+    fragment: Option<Option<String>>,
 }
 
 /// The light/dark setting; `Auto` follows `prefers-color-scheme`.
@@ -111,6 +194,9 @@ pub enum WorkerState {
 
 pub enum Msg {
     Input,
+    Paste(Event),
+    /// Put a large input, held outside the text box, into it.
+    ShowInput,
     Recheck,
     Scheme(SchemeChoice),
     Select(usize),
@@ -159,6 +245,17 @@ pub struct App {
     tabs: HashMap<String, &'static str>,
     theme: Theme,
     debounce: Option<Timeout>,
+    /// The large input being checked (or shown) from the Web Worker.
+    offload: Option<Offload>,
+    /// Ids of offloaded checks (the last one sent).
+    offload_ids: u64,
+    /// The size of an input over core's limit (then `input` is empty: it is not read).
+    oversize: Option<usize>,
+    /// A large pasted or opened input is kept out of the text box: Chromium takes about a
+    /// second per 5 MB to lay out a textarea, with the page frozen.
+    input_hidden: bool,
+    /// A large pasted input, as a JS string (then `input` is empty): see `hold`.
+    held: Option<js_sys::JsString>,
     /// Bumped on every new report (`data-report-seq`, which tests watch).
     seq: u64,
     check_ms: f64,
@@ -186,6 +283,8 @@ pub struct App {
     policy_seq: u64,
     policy_timer: Option<Timeout>,
     rule_docs: RuleDocs,
+    /// One callback for every row of the list, so its props stay equal between renders.
+    on_select: Callback<usize>,
 }
 
 impl Component for App {
@@ -247,6 +346,11 @@ impl Component for App {
             tabs: HashMap::new(),
             theme,
             debounce: None,
+            offload: None,
+            offload_ids: 0,
+            oversize: None,
+            input_hidden: false,
+            held: None,
             seq: 0,
             check_ms: 0.0,
             fragment: None,
@@ -271,6 +375,7 @@ impl Component for App {
             policy_seq: 0,
             policy_timer: None,
             rule_docs,
+            on_select: ctx.link().callback(Msg::Select),
         };
         app.restore_from_fragment();
         app
@@ -324,7 +429,9 @@ impl Component for App {
                 <main class="layout">
                     { self.view_input(ctx) }
                     <section id="report" class="report" tabindex="-1" aria-label="Report"
-                        data-report-seq={self.seq.to_string()}>
+                        data-report-seq={self.seq.to_string()}
+                        data-busy={self.busy().map(|(_, stage)| if stage == Stage::Waiting { "waiting" } else { "checking" })}
+                        aria-busy={self.busy().map(|_| "true")}>
                         { self.view_report(ctx) }
                     </section>
                 </main>
@@ -350,17 +457,70 @@ impl App {
                 let Some(area) = self.textarea.cast::<HtmlTextAreaElement>() else {
                     return false;
                 };
-                self.input = area.value();
                 self.load_error = None;
-                if self.input.len() >= DEBOUNCE_ABOVE_BYTES {
+                self.held = None;
+                // UTF-8 takes at least a byte per UTF-16 unit: past the limit in units,
+                // the text is not even copied into the wasm.
+                let units = area.text_length() as usize;
+                self.input = if units > MAX_INPUT_BYTES {
+                    String::new()
+                } else {
+                    area.value()
+                };
+                self.oversize = (units > MAX_INPUT_BYTES || self.input.len() > MAX_INPUT_BYTES)
+                    .then(|| units.max(self.input.len()));
+                if self.oversize.is_none() && self.input.len() >= DEBOUNCE_ABOVE_BYTES {
                     let link = ctx.link().clone();
                     self.debounce = Some(Timeout::new(DEBOUNCE_MS, move || {
                         link.send_message(Msg::Recheck)
                     }));
+                    // Says "checking" at once; stale answers are dropped from here on.
+                    if self.offloads() {
+                        self.offload_ids += 1;
+                        self.offload = Some(Offload {
+                            id: self.offload_ids,
+                            bytes: self.input_size(),
+                            stage: Stage::Waiting,
+                            started: dom::now(),
+                            summary: None,
+                            policy: None,
+                            fragment: None,
+                        });
+                        return true;
+                    }
                     return false;
                 }
                 self.debounce = None;
                 self.recheck();
+                true
+            }
+            Msg::Paste(event) => {
+                let Some(text) = dom::pasted_text(&event) else {
+                    return false;
+                };
+                // Small pastes go into the text box as usual; a large one replaces the
+                // input, without the text box (UTF-16 units: at most the UTF-8 bytes).
+                let units = text.length() as usize;
+                if units < OFFLOAD_ABOVE_BYTES {
+                    return false;
+                }
+                event.prevent_default();
+                self.load_error = None;
+                if units > MAX_INPUT_BYTES {
+                    self.set_oversize(units);
+                } else if self.offloads() {
+                    self.hold(text);
+                } else {
+                    self.set_input(String::from(text));
+                }
+                true
+            }
+            Msg::ShowInput => {
+                if let Some(held) = self.held.take() {
+                    self.input = String::from(held);
+                }
+                self.input_hidden = false;
+                self.pending_text = Some(self.input.clone());
                 true
             }
             Msg::Recheck => {
@@ -376,6 +536,18 @@ impl App {
             Msg::Select(i) => {
                 self.selected = i;
                 self.session_cookie_edited = false;
+                if let Some(o) = &self.offload {
+                    // The worker holds the large input: ask it for this response.
+                    let msg = message(&[
+                        ("type", "exchange".into()),
+                        ("id", (o.id as f64).into()),
+                        ("index", (i as f64).into()),
+                    ]);
+                    if let Some(w) = &self.worker {
+                        let _ = w.post_message(&msg);
+                    }
+                    return true;
+                }
                 self.find_sessions();
                 true
             }
@@ -480,6 +652,9 @@ impl App {
             }
             Msg::Worker(data) => self.on_worker_message(&data),
             Msg::WorkerFailed => {
+                if self.busy().is_some() {
+                    self.offload_failed("the Web Worker stopped while checking the input".into());
+                }
                 if self.audit.is_busy() {
                     self.audit = AuditState::Failed("the Web Worker stopped".into());
                 }
@@ -565,11 +740,16 @@ impl App {
         self.analysis.as_ref()
     }
 
-    pub fn report(&self) -> Option<&Report> {
+    /// The report of the response the detailed views show.
+    pub fn selected_report(&self) -> Option<&ExchangeReport> {
         match &self.analysis {
-            Some(Ok(a)) => Some(&a.report),
+            Some(Ok(a)) => a.exchange(self.selected).map(|(_, er)| er),
             _ => None,
         }
+    }
+
+    pub fn on_select(&self) -> Callback<usize> {
+        self.on_select.clone()
     }
 
     pub fn selected(&self) -> usize {
@@ -656,44 +836,278 @@ impl App {
     }
 
     fn suggest_policy(&mut self) {
-        self.policy_seq = self.seq;
         let text = match &self.analysis {
+            // A large input's suggestion comes from the worker, after its report.
+            Some(Ok(a)) if a.whole.is_some() => {
+                match self.offload.as_ref().and_then(|o| o.policy.clone()) {
+                    Some(text) => text,
+                    None => return,
+                }
+            }
             Some(Ok(a)) => policy_export::suggest(Some((&a.parsed.exchanges, &a.report))),
             _ => policy_export::suggest(None),
         };
+        self.policy_seq = self.seq;
         self.set_policy_text(text);
     }
 
     fn set_input(&mut self, text: String) {
-        self.input = text.clone();
-        self.pending_text = Some(text);
+        if text.len() > MAX_INPUT_BYTES {
+            self.set_oversize(text.len());
+            return;
+        }
+        self.oversize = None;
+        self.held = None;
+        self.input_hidden = text.len() >= OFFLOAD_ABOVE_BYTES;
+        self.pending_text = Some(if self.input_hidden {
+            String::new()
+        } else {
+            text.clone()
+        });
+        self.input = text;
         self.debounce = None;
         self.recheck();
     }
 
+    /// An input over core's limit: it is neither kept nor parsed.
+    fn set_oversize(&mut self, bytes: usize) {
+        self.oversize = Some(bytes);
+        self.held = None;
+        self.input_hidden = true;
+        self.input = String::new();
+        self.pending_text = Some(String::new());
+        self.debounce = None;
+        self.recheck();
+    }
+
+    /// A large pasted input, kept as the JS string it came as: it goes to the worker as
+    /// it is, never copied into this wasm (tens of milliseconds for megabytes).
+    fn hold(&mut self, text: js_sys::JsString) {
+        self.oversize = None;
+        self.held = Some(text);
+        self.input_hidden = true;
+        self.input = String::new();
+        self.pending_text = Some(String::new());
+        self.debounce = None;
+        self.recheck();
+    }
+
+    /// The input's size: bytes, or UTF-16 units for a held one.
+    fn input_size(&self) -> usize {
+        self.held
+            .as_ref()
+            .map_or(self.input.len(), |h| h.length() as usize)
+    }
+
+    fn has_input(&self) -> bool {
+        self.held.is_some() || !self.input.trim().is_empty()
+    }
+
+    /// Whether large inputs go to the Web Worker (else they are checked here, slowly).
+    fn offloads(&self) -> bool {
+        self.worker.is_some() && self.worker_state != WorkerState::Unavailable
+    }
+
+    /// A large input is being checked: `(bytes, stage)`.
+    pub fn busy(&self) -> Option<(usize, Stage)> {
+        self.offload
+            .as_ref()
+            .filter(|o| o.stage != Stage::Done)
+            .map(|o| (o.bytes, o.stage))
+    }
+
+    /// Sends the input to the worker (the id of `offload`, or a new one).
+    fn offload_check(&mut self) {
+        let id = match &self.offload {
+            Some(o) if o.stage == Stage::Waiting => o.id,
+            _ => {
+                self.offload_ids += 1;
+                self.offload_ids
+            }
+        };
+        let msg = message(&[
+            ("type", "check".into()),
+            ("id", (id as f64).into()),
+            (
+                "input",
+                match &self.held {
+                    Some(held) => held.into(),
+                    None => self.input.as_str().into(),
+                },
+            ),
+            ("scheme", self.scheme.as_str().into()),
+            ("index", (self.selected as f64).into()),
+        ]);
+        let sent = self.worker.as_ref().map(|w| w.post_message(&msg));
+        if let Some(Err(e)) = sent {
+            self.offload = None;
+            self.analysis = Some(Err(format!(
+                "the Web Worker did not take the input: {}",
+                dom::describe(&e)
+            )));
+            self.seq += 1;
+            return;
+        }
+        self.offload = Some(Offload {
+            id,
+            bytes: self.input_size(),
+            stage: Stage::Checking,
+            started: self
+                .offload
+                .as_ref()
+                .filter(|o| o.id == id)
+                .map_or_else(dom::now, |o| o.started),
+            summary: None,
+            policy: None,
+            fragment: None,
+        });
+    }
+
+    /// A worker message about a large input; true when the view changes.
+    fn on_offload_message(&mut self, kind: &str, data: &JsValue) -> bool {
+        let get = |k: &str| {
+            js_sys::Reflect::get(data, &JsValue::from_str(k)).unwrap_or(JsValue::UNDEFINED)
+        };
+        let text = |k: &str| get(k).as_string().unwrap_or_default();
+        let Some(o) = self.offload.as_mut() else {
+            return false;
+        };
+        if get("id").as_f64() != Some(o.id as f64) {
+            return false; // an answer about an older input
+        }
+        match kind {
+            "checked" => match Summary::from_json(&text("summary")) {
+                Ok(summary) => {
+                    o.summary = Some(Rc::new(summary));
+                    self.show_detail(&text("har"), &text("findings"), get("index").as_f64())
+                }
+                Err(e) => {
+                    self.offload_failed(format!("the Web Worker's answer was unreadable: {e}"))
+                }
+            },
+            "check-failed" => self.offload_failed(text("message")),
+            "exchange" => self.show_detail(&text("har"), &text("findings"), get("index").as_f64()),
+            "extras" => {
+                o.policy = get("policy").as_string();
+                o.fragment = Some(get("fragment").as_string());
+                if self
+                    .offload
+                    .as_ref()
+                    .is_some_and(|o| o.stage == Stage::Done)
+                {
+                    if !self.policy_edited {
+                        self.suggest_policy();
+                    }
+                    self.write_fragment();
+                }
+                true
+            }
+            _ => false,
+        }
+    }
+
+    fn offload_failed(&mut self, e: String) -> bool {
+        if let Some(o) = &mut self.offload {
+            o.stage = Stage::Done;
+            o.summary = None;
+        }
+        self.analysis = Some(Err(e));
+        self.selected = 0;
+        self.seq += 1;
+        self.find_sessions();
+        true
+    }
+
+    /// Shows response `index` of the large input (the worker sent it as a one-entry HAR).
+    fn show_detail(&mut self, har: &str, findings: &str, index: Option<f64>) -> bool {
+        let Some(o) = self.offload.as_mut() else {
+            return false;
+        };
+        let Some(summary) = o.summary.clone() else {
+            return false;
+        };
+        let index = index.unwrap_or(0.0) as usize;
+        let first = o.stage != Stage::Done;
+        if !first && index != self.selected {
+            return false; // the user has selected another one since
+        }
+        let Some(row) = summary.rows.get(index) else {
+            return self.offload_failed("The input holds no response.".into());
+        };
+        let started = o.started;
+        let policy = self.policy.get_or_insert_with(Policy::default);
+        let detail = Detail {
+            har,
+            input_findings: findings,
+            row,
+        };
+        let rows: Rc<[Row]> = match self.analysis.as_ref() {
+            Some(Ok(a)) if !first => a.rows.clone(),
+            _ => summary.rows.clone().into(),
+        };
+        let analysis = detail
+            .check(self.scheme, policy)
+            .map(|(parsed, report)| Analysis {
+                parsed,
+                report,
+                rows,
+                whole: Some(summary),
+                shown: index,
+            });
+        self.analysis = Some(analysis);
+        self.selected = index;
+        if first {
+            if let Some(o) = self.offload.as_mut() {
+                o.stage = Stage::Done;
+            }
+            self.check_ms = dom::now() - started;
+            self.seq += 1;
+        }
+        self.find_sessions();
+        true
+    }
+
     /// Parses and grades the input (microseconds for a typical paste).
     fn recheck(&mut self) {
+        if let Some(bytes) = self.oversize {
+            self.offload = None;
+            self.analysis = Some(Err(format!(
+                "This input is {:.1} MiB; the checker reads at most {} MiB ({} bytes). Check a part of it: export fewer requests, or split the HAR.",
+                mib(bytes),
+                MAX_INPUT_BYTES >> 20,
+                thousands(MAX_INPUT_BYTES)
+            )));
+            self.selected = 0;
+            self.seq += 1;
+            self.find_sessions();
+            return;
+        }
+        if (self.held.is_some() || self.input.len() >= OFFLOAD_ABOVE_BYTES) && self.offloads() {
+            self.offload_check();
+            return;
+        }
+        if let Some(held) = self.held.take() {
+            self.input = String::from(held); // the worker is gone: check it here
+        }
+        self.offload = None;
         let started = dom::now();
         self.analysis = if self.input.trim().is_empty() {
             None
         } else {
-            let options = CheckOptions {
-                scheme: self.scheme.scheme(),
-                ..CheckOptions::full_report()
-            };
+            let options = offload::options(self.scheme, true);
             let policy = self.policy.get_or_insert_with(Policy::default);
             Some(
                 headwarden_core::parse(self.input.as_bytes())
                     .map(|parsed| {
                         let report = headwarden_core::check(&parsed, policy, &options);
-                        Analysis { parsed, report }
+                        Analysis::new(parsed, report)
                     })
                     .map_err(|e| e.to_string()),
             )
         };
         self.check_ms = dom::now() - started;
         let count = match &self.analysis {
-            Some(Ok(a)) => a.report.exchanges.len(),
+            Some(Ok(a)) => a.rows.len(),
             _ => 0,
         };
         if self.selected >= count {
@@ -708,10 +1122,8 @@ impl App {
     fn find_sessions(&mut self) {
         self.session_values = match &self.analysis {
             Some(Ok(a)) => a
-                .parsed
-                .exchanges
-                .get(self.selected)
-                .map(|ex| {
+                .exchange(self.selected)
+                .map(|(ex, _)| {
                     let set_cookies = headwarden_core::cookies::parse_all(&ex.response.headers);
                     headwarden_core::flask::session_cookies(ex, &set_cookies, false)
                         .into_iter()
@@ -751,13 +1163,24 @@ impl App {
     fn write_fragment(&mut self) {
         self.fragment_timer = None;
         dom::set_root_attr("data-link-seq", Some(&self.seq.to_string()));
-        if self.input.trim().is_empty() {
+        if !self.has_input() {
             self.fragment = None;
             self.link_note = None;
             dom::replace_fragment(None);
             return;
         }
-        match permalink::encode(&self.input, self.scheme) {
+        let fragment = if self.oversize.is_some() {
+            None
+        } else if let Some(o) = &self.offload {
+            // Deflating megabytes would block the page: the worker does it.
+            match &o.fragment {
+                Some(f) => f.clone(),
+                None => return,
+            }
+        } else {
+            permalink::encode(&self.input, self.scheme)
+        };
+        match fragment {
             Some(f) => {
                 dom::replace_fragment(Some(&f));
                 self.fragment = Some(f);
@@ -824,6 +1247,9 @@ impl App {
         };
         let num = |k: &str| get(k).as_f64().unwrap_or(0.0);
         match get("type").as_string().as_deref() {
+            Some(kind @ ("checked" | "check-failed" | "exchange" | "extras")) => {
+                return self.on_offload_message(kind, data)
+            }
             Some("ready") => {
                 self.worker_state = WorkerState::Ready;
                 dom::set_root_attr("data-worker", Some("ready"));
@@ -898,14 +1324,20 @@ impl App {
             let select: web_sys::HtmlSelectElement = e.target_unchecked_into();
             Msg::Scheme(select.value().parse().unwrap_or_default())
         });
-        let status = match &self.analysis {
-            None => html! { {"Waiting for input."} },
-            Some(Err(_)) => html! { {"Could not read the input."} },
-            Some(Ok(a)) => {
-                let n = a.report.exchanges.len();
+        let status = match (&self.analysis, self.busy()) {
+            (_, Some((bytes, _))) => html! {
+                <span class="checking" id="checking">
+                    <span class="spinner" aria-hidden="true"></span>
+                    {format!("Checking {:.1} MiB… (in the background: the page stays usable)", mib(bytes))}
+                </span>
+            },
+            (None, None) => html! { {"Waiting for input."} },
+            (Some(Err(_)), None) => html! { {"Could not read the input."} },
+            (Some(Ok(a)), None) => {
+                let n = a.rows.len();
                 html! {
                     <>
-                        {"Detected "}<strong class="format" data-format={a.parsed.format.as_str()}>{views::format_label(a.parsed.format)}</strong>
+                        {"Detected "}<strong class="format" data-format={a.format().as_str()}>{views::format_label(a.format())}</strong>
                         {format!(" · {n} {} · checked in {:.1} ms", if n == 1 { "response" } else { "responses" }, self.check_ms)}
                     </>
                 }
@@ -920,7 +1352,20 @@ impl App {
                     {"Paste raw headers, "}<code>{"curl -i"}</code>{" or "}<code>{"curl -v"}</code>
                     {" output, headers copied from DevTools, a HAR file or a JSON object — or drop a file here."}
                 </label>
-                <textarea id="input" class="input" ref={self.textarea.clone()}
+                if self.input_hidden {
+                    <div class="large-input" id="large-input">
+                        <p>{ match self.oversize {
+                            Some(bytes) => format!("The input ({:.1} MiB) is over the checker's limit; it was not read.", mib(bytes)),
+                            None => format!("A large input ({:.1} MiB) is loaded. It is not shown in the text box, which keeps the page fast; a paste this large replaces the input.", mib(self.input_size())),
+                        } }</p>
+                        if self.oversize.is_none() {
+                            <button type="button" class="button ghost small" id="show-input"
+                                onclick={link.callback(|_| Msg::ShowInput)}>{"Show the text (slow)"}</button>
+                        }
+                    </div>
+                }
+                <textarea id="input" class="input" ref={self.textarea.clone()} hidden={self.input_hidden}
+                    onpaste={link.callback(Msg::Paste)}
                     spellcheck="false" autocomplete="off" autocapitalize="off" wrap="off"
                     placeholder={"HTTP/1.1 200 OK\nContent-Type: text/html\nSet-Cookie: session=…"}
                     oninput={link.callback(|_: InputEvent| Msg::Input)} />
@@ -942,7 +1387,7 @@ impl App {
                         </select>
                     </label>
                     <button type="button" class="button ghost" id="copy-link"
-                        disabled={self.input.trim().is_empty()}
+                        disabled={!self.has_input()}
                         onclick={link.callback(|_| Msg::CopyLink)}>{"Copy link"}</button>
                 </div>
                 if let Some(note) = self.feedback_for("link") {
@@ -955,13 +1400,19 @@ impl App {
                 if let Some(note) = &self.link_note {
                     <p class="note">{note}</p>
                 }
-                { views::exchange_list(self, ctx) }
+                { views::exchange_list(self) }
             </section>
         }
     }
 
     fn view_report(&self, ctx: &Context<Self>) -> Html {
         match &self.analysis {
+            None if self.busy().is_some() => html! {
+                <div class="panel empty">
+                    <h2>{"Checking…"}</h2>
+                    <p>{"A large input is checked in a Web Worker, in this page; the report appears here when it is ready."}</p>
+                </div>
+            },
             None => html! {
                 <div class="panel empty">
                     <h2>{"No report yet"}</h2>
@@ -980,6 +1431,24 @@ impl App {
     }
 }
 
+/// Bytes in MiB, for messages.
+fn mib(bytes: usize) -> f64 {
+    bytes as f64 / (1024.0 * 1024.0)
+}
+
+/// `n` with a comma every three digits.
+fn thousands(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() * 4 / 3);
+    for (i, d) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(d);
+    }
+    out
+}
+
 /// A plain JS object `{k: v, …}` for `postMessage`.
 fn message(fields: &[(&str, JsValue)]) -> JsValue {
     let obj = js_sys::Object::new();
@@ -992,4 +1461,17 @@ fn message(fields: &[(&str, JsValue)]) -> JsValue {
 /// A worker-style error message, for failures on this side.
 fn failure(e: &str) -> JsValue {
     message(&[("type", "error".into()), ("message", e.into())])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn groups_thousands() {
+        assert_eq!(thousands(MAX_INPUT_BYTES), "33,554,432");
+        assert_eq!(thousands(999), "999");
+        assert_eq!(thousands(1000), "1,000");
+        assert_eq!(thousands(0), "0");
+    }
 }

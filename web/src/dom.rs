@@ -153,3 +153,21 @@ pub fn focus_id(id: &str) {
         let _ = el.focus();
     }
 }
+
+#[wasm_bindgen]
+extern "C" {
+    /// An event's `DataTransfer`, whose `getData` gives a JS string: its length can be
+    /// read before megabytes are copied into the wasm.
+    type TextTransfer;
+    #[wasm_bindgen(method, js_name = getData)]
+    fn get_data(this: &TextTransfer, format: &str) -> js_sys::JsString;
+}
+
+/// The text of a `paste` event (still a JS string).
+pub fn pasted_text(event: &web_sys::Event) -> Option<js_sys::JsString> {
+    let data = js_sys::Reflect::get(event, &JsValue::from_str("clipboardData")).ok()?;
+    if !data.is_object() {
+        return None;
+    }
+    Some(data.unchecked_into::<TextTransfer>().get_data("text"))
+}

@@ -8,8 +8,9 @@
 //! The page loads in three steps (see `static/`): the inline bootstrap in `index.html`
 //! (pinned by its sha256 in the CSP) inserts `app.js` as a non-parser-inserted module
 //! script, which `'strict-dynamic'` allows; `app.js` compiles this wasm, creates the
-//! wordlist-audit Web Worker (`audit-worker.js`, which instantiates the same wasm module
-//! and drives [`Auditor`]), and calls [`start`].
+//! Web Worker (`audit-worker.js`, which instantiates the same wasm module and drives
+//! [`Auditor`] for the wordlist audit and [`BackgroundCheck`] for large inputs), and
+//! calls [`start`].
 
 use std::fmt;
 use std::str::FromStr;
@@ -20,6 +21,7 @@ use wasm_bindgen::prelude::*;
 pub mod app;
 mod dom;
 pub mod markdown;
+pub mod offload;
 pub mod permalink;
 pub mod policy_export;
 mod rule_docs;
@@ -75,8 +77,9 @@ impl FromStr for SchemeChoice {
     }
 }
 
-/// Mounts the app on `root`. `worker` is the wordlist-audit Web Worker created by
-/// `app.js` at page load (`None` when the browser could not create it); `rule_docs` the
+/// Mounts the app on `root`. `worker` is the Web Worker (wordlist audit, large inputs)
+/// created by `app.js` at page load (`None` when the browser could not create it; large
+/// inputs are then checked on the page, slowly); `rule_docs` the
 /// pending text of `rules.json` (the rules' docs, which this wasm leaves out).
 #[wasm_bindgen]
 pub fn start(
@@ -127,4 +130,50 @@ impl Auditor {
     pub fn kind(&self) -> String {
         self.0.kind().to_string()
     }
+}
+
+/// A large input parsed and checked in the Web Worker (`audit-worker.js`), which keeps it
+/// to answer the page: the summary, then the response the user selects (see [`offload`]).
+#[wasm_bindgen]
+pub struct BackgroundCheck(offload::Checked);
+
+#[wasm_bindgen]
+impl BackgroundCheck {
+    /// Parses and checks `input`; `scheme` is `auto`, `https` or `http`. Fails with the
+    /// parser's message.
+    #[wasm_bindgen(constructor)]
+    pub fn new(input: &str, scheme: &str) -> Result<BackgroundCheck, JsError> {
+        let scheme = scheme.parse().unwrap_or_default();
+        offload::Checked::new(input, scheme)
+            .map(BackgroundCheck)
+            .map_err(|e| JsError::new(&e))
+    }
+
+    /// Every response's row, as JSON ([`offload::Summary`]).
+    pub fn summary(&self) -> String {
+        self.0.summary_json()
+    }
+
+    /// Response `index` as a one-entry HAR.
+    pub fn exchange(&self, index: usize) -> Option<String> {
+        self.0.exchange_har(index)
+    }
+
+    /// The findings of response `index` from input-wide rules, as JSON.
+    #[wasm_bindgen(js_name = inputFindings)]
+    pub fn input_findings(&self, index: usize) -> String {
+        self.0.input_findings_json(index)
+    }
+
+    /// The policy suggested for the whole input (TOML).
+    pub fn policy(&self) -> String {
+        self.0.policy()
+    }
+}
+
+/// The permalink fragment of `input` (`None` when too large), computed in the worker for
+/// large inputs: deflating megabytes would block the page.
+#[wasm_bindgen(js_name = permalink)]
+pub fn permalink_fragment(input: &str, scheme: &str) -> Option<String> {
+    permalink::encode(input, scheme.parse().unwrap_or_default())
 }

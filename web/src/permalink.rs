@@ -36,13 +36,46 @@ impl std::fmt::Display for PermalinkError {
 
 /// The fragment (without `#`) for `input`, or `None` when it would be too long.
 pub fn encode(input: &str, scheme: SchemeChoice) -> Option<String> {
-    let packed = miniz_oxide::deflate::compress_to_vec(input.as_bytes(), 9);
+    // base64 gives 4 chars per 3 bytes.
+    let packed = deflate_bounded(input.as_bytes(), MAX_FRAGMENT_CHARS / 4 * 3)?;
     let mut out = String::with_capacity(PREFIX.len() + 8 + packed.len() * 4 / 3 + 4);
     out.push_str(PREFIX);
     out.push_str(scheme.as_str());
     out.push('.');
     URL_SAFE_NO_PAD.encode_string(&packed, &mut out);
     (out.len() <= MAX_FRAGMENT_CHARS).then_some(out)
+}
+
+/// `input`, raw-deflated at level 9, or `None` once the output passes `max` bytes: a
+/// large input stops there instead of being compressed whole (seconds for megabytes).
+fn deflate_bounded(mut input: &[u8], max: usize) -> Option<Vec<u8>> {
+    use miniz_oxide::deflate::core::{
+        compress, create_comp_flags_from_zip_params, CompressorOxide, TDEFLFlush, TDEFLStatus,
+    };
+    let mut compressor = CompressorOxide::new(create_comp_flags_from_zip_params(9, 0, 0));
+    let mut output = vec![0; max.min(input.len() + 64)];
+    let mut written = 0;
+    loop {
+        let out = output.get_mut(written..)?;
+        let (status, read, wrote) = compress(&mut compressor, input, out, TDEFLFlush::Finish);
+        written += wrote;
+        match status {
+            TDEFLStatus::Done => {
+                output.truncate(written);
+                return Some(output);
+            }
+            TDEFLStatus::Okay if read + wrote > 0 => {
+                input = input.get(read..)?;
+                if written + 30 > output.len() {
+                    if output.len() >= max {
+                        return None;
+                    }
+                    output.resize((output.len() * 2).min(max), 0);
+                }
+            }
+            _ => return None,
+        }
+    }
 }
 
 /// The input and scheme a fragment (with or without `#`) holds.
@@ -89,6 +122,31 @@ mod tests {
             decode(&format!("#{frag}")).unwrap(),
             (input.to_string(), SchemeChoice::Http)
         );
+    }
+
+    #[test]
+    fn large_inputs_stop_at_the_bound() {
+        // Incompressible: far past the bound, so no link (and no full compression).
+        let mut state = 0x2545_f491_u32;
+        let noise: String = (0..MAX_FRAGMENT_CHARS * 2)
+            .map(|_| {
+                state ^= state << 13;
+                state ^= state >> 17;
+                state ^= state << 5;
+                char::from(b'!' + (state % 90) as u8)
+            })
+            .collect();
+        assert_eq!(encode(&noise, SchemeChoice::Auto), None);
+        // Compressible megabytes still make a link, and it decodes to the same input.
+        let har = "{\"name\": \"Content-Type\", \"value\": \"text/html\"},\n".repeat(100_000);
+        let frag = encode(&har, SchemeChoice::Https).unwrap();
+        assert!(frag.len() <= MAX_FRAGMENT_CHARS);
+        assert_eq!(decode(&frag).unwrap(), (har, SchemeChoice::Https));
+        // Tiny and empty inputs round-trip.
+        for input in ["", "a", "HTTP/1.1 204 No Content\r\n\r\n"] {
+            let frag = encode(input, SchemeChoice::Auto).unwrap();
+            assert_eq!(decode(&frag).unwrap().0, input);
+        }
     }
 
     #[test]

@@ -13,7 +13,10 @@ use headwarden_core::{Exchange, Grade, Scheme};
 use web_sys::{HtmlInputElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
+use std::rc::Rc;
+
 use crate::app::{Analysis, App, AuditState, Msg, WorkerState};
+use crate::offload::Row;
 use crate::{markdown, session};
 
 /// How the UI names each input format.
@@ -81,48 +84,79 @@ fn short(s: &str, max: usize) -> String {
 }
 
 /// The list of responses when an input holds several (a redirect chain, a HAR).
-pub fn exchange_list(app: &App, ctx: &Context<App>) -> Html {
+pub fn exchange_list(app: &App) -> Html {
     let Some(Ok(a)) = app.analysis() else {
         return Html::default();
     };
-    if a.report.exchanges.len() < 2 {
+    if a.rows.len() < 2 {
         return Html::default();
     }
     html! {
+        <ExchangeList rows={a.rows.clone()} selected={app.selected()} on_select={app.on_select()} />
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct ExchangeListProps {
+    pub rows: Rc<[Row]>,
+    pub selected: usize,
+    pub on_select: Callback<usize>,
+}
+
+/// Rows listed at first, and added by each "show more": thousands of buttons at once
+/// would freeze the page for a long frame.
+const ROWS_PER_PAGE: usize = 100;
+
+/// Its own component so that the rows of a large HAR are rendered again only when they or
+/// the selection change, not on every update of the page.
+#[function_component]
+fn ExchangeList(props: &ExchangeListProps) -> Html {
+    let limit = use_state(|| ROWS_PER_PAGE);
+    let total = props.rows.len();
+    let listed = (*limit).max(props.selected + 1).min(total);
+    let more = {
+        let limit = limit.clone();
+        Callback::from(move |_: MouseEvent| limit.set(listed + ROWS_PER_PAGE))
+    };
+    html! {
         <nav class="exchanges" aria-label="Responses in this input">
-            <h3>{format!("{} responses", a.report.exchanges.len())}</h3>
+            <h3>{format!("{total} responses")}</h3>
             <ol id="exchange-list">
-                { for a.report.exchanges.iter().enumerate().map(|(i, er)| {
-                    let current = i == app.selected();
-                    let target = er.url.clone().unwrap_or_else(|| format!("response {}", i + 1));
+                { for props.rows.iter().take(listed).enumerate().map(|(i, row)| {
+                    let current = i == props.selected;
+                    let target = row.url.clone().unwrap_or_else(|| format!("response {}", i + 1));
                     html! {
                         <li>
                             <button type="button" class={classes!("exchange", current.then_some("current"))}
                                 aria-current={current.then_some("true")}
-                                onclick={ctx.link().callback(move |_| Msg::Select(i))}>
-                                <span class={classes!("grade-chip", grade_class(er.grade))}>{er.grade.as_str()}</span>
-                                <span class="exchange-status">{er.status.map(|s| s.to_string()).unwrap_or_else(|| "—".into())}</span>
-                                <span class="exchange-method">{er.method.clone().unwrap_or_default()}</span>
+                                onclick={props.on_select.reform(move |_| i)}>
+                                <span class={classes!("grade-chip", grade_class(row.grade))}>{row.grade.as_str()}</span>
+                                <span class="exchange-status">{row.status.map(|s| s.to_string()).unwrap_or_else(|| "—".into())}</span>
+                                <span class="exchange-method">{row.method.clone().unwrap_or_default()}</span>
                                 <span class="exchange-url">{short(&target, 120)}</span>
                             </button>
                         </li>
                     }
                 }) }
             </ol>
+            if listed < total {
+                <button type="button" class="button ghost small more-exchanges" id="more-exchanges" onclick={more}>
+                    {format!("Show {} more ({} not listed)", ROWS_PER_PAGE.min(total - listed), total - listed)}
+                </button>
+            }
         </nav>
     }
 }
 
 /// The report of the selected exchange.
 pub fn report(app: &App, ctx: &Context<App>, a: &Analysis) -> Html {
-    let index = app.selected();
-    let (Some(er), Some(ex)) = (a.report.exchanges.get(index), a.parsed.exchanges.get(index))
-    else {
+    let index = a.shown(app.selected());
+    let Some((ex, er)) = a.exchange(app.selected()) else {
         return html! { <div class="panel empty"><p>{"The input holds no response."}</p></div> };
     };
     html! {
         <>
-            { summary(er, &a.report.notes, a.report.exchanges.len(), index) }
+            { summary(er, a.notes(), a.rows.len(), index) }
             { findings(app, ctx, a, er, index) }
             { header_table(ex, er) }
             { csp_table(er) }
@@ -149,7 +183,7 @@ fn summary(er: &ExchangeReport, notes: &[String], total: usize, index: usize) ->
         _ => "Pasted response".to_string(),
     };
     html! {
-        <div class="panel summary" id="summary" data-grade={er.grade.as_str()}>
+        <div class="panel summary" id="summary" data-grade={er.grade.as_str()} data-index={index.to_string()}>
             <div class={classes!("grade", grade_class(er.grade))} id="grade"
                 role="img" aria-label={format!("Grade {}", er.grade.as_str())}>
                 {er.grade.as_str()}
@@ -690,7 +724,7 @@ pub fn session_panel(app: &App, ctx: &Context<App>) -> Html {
     let link = ctx.link();
     let value = app.session_cookie();
     let kind = session::signed_kind(value);
-    let er = app.report().and_then(|r| r.exchanges.get(app.selected()));
+    let er = app.selected_report();
     // A value that is not one of the report's sessions is decoded here.
     let known = app.session_value_is_in_report(value);
     let decoded = (!known && !value.trim().is_empty()).then(|| session::decode(value));

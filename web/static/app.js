@@ -1,7 +1,7 @@
 // Loaded by the inline bootstrap in index.html as a non-parser-inserted module script
 // (allowed by 'strict-dynamic'). Compiles the wasm once, hands the same module to the
-// wordlist-audit worker (created now, at page load, so the page makes no request later),
-// then mounts the app.
+// worker (the wordlist audit and the check of large inputs; created now, at page load, so
+// the page makes no request later), then mounts the app.
 import init, { start } from "./headwarden_web.js";
 
 const WORKER_URL = "./audit-worker.js";

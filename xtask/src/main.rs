@@ -46,7 +46,7 @@ fn dispatch(args: &[String]) -> Result<()> {
         // Temporary (web engineer): build the site alone; `--dev` skips the size passes.
         Some("web-build") => web::build(
             !rest.iter().any(|a| a == "--dev"),
-            &util::root().join("target/dist/web"),
+            &util::target_dir().join("dist/web"),
         ),
         // Temporary (npm engineer): build / test the npm package alone.
         Some("npm-build") => npm::build(&util::root().join("target/dist")).map(|_| ()),
