@@ -44,7 +44,7 @@ pub fn demo(check_only: bool) -> Result<()> {
     }
 
     // The web checker, served with the headers of its `_headers` file.
-    let site = util::root().join("target/dist/web");
+    let site = util::target_dir().join("dist/web");
     crate::web::build(true, &site)?;
     let web_port = crate::serve::spawn(site, 0)?;
     let web_url = format!("http://127.0.0.1:{web_port}/");

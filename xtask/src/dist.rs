@@ -17,7 +17,7 @@ pub fn dist() -> Result<()> {
         python: false,
         fuzz: false,
     })?;
-    let out = util::root().join("target/dist");
+    let out = util::target_dir().join("dist");
     std::fs::create_dir_all(&out)?;
     crate::web::build(true, &out.join("web"))?;
     let tarball = crate::npm::build(&out)?;

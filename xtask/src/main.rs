@@ -24,7 +24,8 @@ mod worker;
 
 use anyhow::{bail, Result};
 
-const USAGE: &str = "usage: cargo xtask <setup|test|demo [--check]|bench|fuzz [--minutes N]|dist>";
+const USAGE: &str = "usage: cargo xtask <setup|test [STEP...]|demo [--check]|bench|fuzz [--minutes N]|dist>
+one part alone: cargo xtask <web-build [--dev]|npm-build|worker-build|worker-dev [--check]>";
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -43,17 +44,13 @@ fn dispatch(args: &[String]) -> Result<()> {
         Some("bench") => bench::bench(rest),
         Some("fuzz") => fuzz::cli(rest),
         Some("dist") => dist::dist(),
-        // Temporary (web engineer): build the site alone; `--dev` skips the size passes.
+        // One part alone, for working on it (`dist` and `test` build them all).
         Some("web-build") => web::build(
             !rest.iter().any(|a| a == "--dev"),
             &util::target_dir().join("dist/web"),
         ),
-        // Temporary (npm engineer): build / test the npm package alone.
-        Some("npm-build") => npm::build(&util::root().join("target/dist")).map(|_| ()),
-        Some("npm-test") => npm::test(),
-        // Temporary (worker engineer): build the worker alone / run its end-to-end test.
+        Some("npm-build") => npm::build(&util::target_dir().join("dist")).map(|_| ()),
         Some("worker-build") => worker::build(),
-        Some("worker-test") => worker::test(),
         Some("worker-dev") => worker::dev(rest.iter().any(|a| a == "--check")),
         Some("-h" | "--help") | None => {
             println!("{USAGE}");

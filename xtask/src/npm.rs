@@ -221,7 +221,7 @@ fn rules_module(json: &str) -> Result<String> {
 pub fn test() -> Result<()> {
     let root = util::root();
     let version = package_version()?;
-    let dist = root.join("target/dist");
+    let dist = util::target_dir().join("dist");
     let tarball = dist.join(format!("headwarden-{version}.tgz"));
     let tarball = if tarball.is_file() {
         tarball

@@ -104,7 +104,7 @@ fn cargo_test() -> Result<()> {
 
 /// The web checker in real Chromium against the release build of the site.
 fn web_e2e() -> Result<()> {
-    let site = util::root().join("target/dist/web");
+    let site = util::target_dir().join("dist/web");
     crate::web::build(true, &site)?;
     run(cargo().args(["build", "--quiet", "-p", "headwarden-cli"]))?;
     run(util::cmd("node")
@@ -114,7 +114,7 @@ fn web_e2e() -> Result<()> {
 
 /// Builds and packs the npm package, then tests the tarball as a user would.
 fn npm_e2e() -> Result<()> {
-    crate::npm::build(&util::root().join("target/dist"))?;
+    crate::npm::build(&util::target_dir().join("dist"))?;
     crate::npm::test()
 }
 
