@@ -24,7 +24,8 @@ mod worker;
 
 use anyhow::{bail, Result};
 
-const USAGE: &str = "usage: cargo xtask <setup|test [STEP...]|demo [--check]|bench|fuzz [--minutes N]|dist>
+const USAGE: &str =
+    "usage: cargo xtask <setup|test [STEP...]|demo [--check]|bench|fuzz [--minutes N]|dist>
 one part alone: cargo xtask <web-build [--dev]|npm-build|worker-build|worker-dev [--check]>";
 
 fn main() {
