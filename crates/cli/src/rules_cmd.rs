@@ -70,7 +70,7 @@ fn suggest<'a>(wanted: &str, ids: impl Iterator<Item = &'a str>) -> Vec<&'a str>
     let wanted = wanted.trim().to_ascii_lowercase();
     let mut scored: Vec<(usize, &str)> = ids
         .filter_map(|id| {
-            let distance = edit_distance(&wanted, id);
+            let distance = headwarden_core::spelling::edit_distance(&wanted, id);
             let close = distance <= (id.len() / 4).max(2);
             let contains = wanted.len() >= 4 && id.contains(wanted.as_str());
             (close || contains).then_some((if close { distance } else { 100 }, id))
@@ -78,23 +78,6 @@ fn suggest<'a>(wanted: &str, ids: impl Iterator<Item = &'a str>) -> Vec<&'a str>
         .collect();
     scored.sort();
     scored.into_iter().take(3).map(|(_, id)| id).collect()
-}
-
-/// Levenshtein distance over chars (ids are short; inputs are cut to 64 chars).
-fn edit_distance(a: &str, b: &str) -> usize {
-    let a: Vec<char> = a.chars().take(64).collect();
-    let b: Vec<char> = b.chars().take(64).collect();
-    let mut previous: Vec<usize> = (0..=b.len()).collect();
-    let mut current = vec![0; b.len() + 1];
-    for (i, ca) in a.iter().enumerate() {
-        current[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let substitution = previous[j] + usize::from(ca != cb);
-            current[j + 1] = substitution.min(previous[j + 1] + 1).min(current[j] + 1);
-        }
-        std::mem::swap(&mut previous, &mut current);
-    }
-    previous[b.len()]
 }
 
 fn list_text(all: &[&Rule]) -> String {
@@ -198,13 +181,6 @@ fn pretty(value: &serde_json::Value) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn edit_distances() {
-        assert_eq!(edit_distance("hsts-mising", "hsts-missing"), 1);
-        assert_eq!(edit_distance("", "abc"), 3);
-        assert_eq!(edit_distance("same", "same"), 0);
-    }
 
     #[test]
     fn suggests_close_ids() {

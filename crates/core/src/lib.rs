@@ -24,6 +24,7 @@ pub mod policy;
 pub mod report;
 pub mod rules;
 pub mod score;
+pub mod spelling;
 
 use std::collections::BTreeMap;
 

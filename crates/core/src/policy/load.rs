@@ -1201,32 +1201,6 @@ fn locate_json(text: &str, path: &[Seg]) -> Option<Location> {
 // ---------------------------------------------------------------------------------------
 // "Did you mean".
 
-/// Edit distance with adjacent transpositions (optimal string alignment; ASCII case
-/// ignored), for suggestions on short names: `sefl` is one edit from `self`.
-pub fn edit_distance(a: &str, b: &str) -> usize {
-    let a: Vec<char> = a.chars().map(|c| c.to_ascii_lowercase()).collect();
-    let b: Vec<char> = b.chars().map(|c| c.to_ascii_lowercase()).collect();
-    let width = b.len() + 1;
-    // Three rows: two back (for transpositions), previous, current.
-    let mut before: Vec<usize> = vec![0; width];
-    let mut prev: Vec<usize> = (0..width).collect();
-    let mut cur = vec![0; width];
-    for i in 0..a.len() {
-        cur[0] = i + 1;
-        for j in 0..b.len() {
-            let cost = usize::from(a[i] != b[j]);
-            let mut d = (prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1);
-            if i > 0 && j > 0 && a[i] == b[j - 1] && a[i - 1] == b[j] {
-                d = d.min(before[j - 1] + 1);
-            }
-            cur[j + 1] = d;
-        }
-        std::mem::swap(&mut before, &mut prev);
-        std::mem::swap(&mut prev, &mut cur);
-    }
-    prev[b.len()]
-}
-
 /// The candidate closest to `word`, if it is close enough to be a typo. `-`, `_` and
 /// case differences count as near misses.
 pub fn did_you_mean<'a>(word: &str, candidates: impl Iterator<Item = &'a str>) -> Option<&'a str> {
@@ -1240,7 +1214,7 @@ pub fn did_you_mean<'a>(word: &str, candidates: impl Iterator<Item = &'a str>) -
         let d = if norm(c) == w {
             0
         } else {
-            edit_distance(&w, &norm(c))
+            crate::spelling::edit_distance(&w, &norm(c))
         };
         let limit = (c.len().max(word.len()) / 3).max(1);
         if d <= limit && best.is_none_or(|(bd, _)| d < bd) {
@@ -1586,11 +1560,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn distances() {
-        assert_eq!(edit_distance("max_agee", "max_age"), 1);
-        assert_eq!(edit_distance("", "abc"), 3);
-        assert_eq!(edit_distance("kitten", "sitting"), 3);
-        assert_eq!(edit_distance("sefl", "self"), 1);
+    fn did_you_mean_suggests_near_names() {
         assert_eq!(
             did_you_mean("max-age", ["max_age", "preload"].into_iter()),
             Some("max_age")

@@ -94,26 +94,10 @@ fn closest(name: &str) -> Option<&'static str> {
     TABLE
         .iter()
         .filter(|d| d.name.len().abs_diff(name.len()) <= 2)
-        .map(|d| (edit_distance(name, d.name), d.name))
+        .map(|d| (crate::spelling::edit_distance(name, d.name), d.name))
         .filter(|(dist, _)| *dist <= 2)
         .min_by_key(|(dist, _)| *dist)
         .map(|(_, n)| n)
-}
-
-/// Levenshtein distance over bytes (names are short ASCII).
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b = b.as_bytes();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    let mut cur = vec![0; b.len() + 1];
-    for (i, ca) in a.bytes().enumerate() {
-        cur[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let cost = usize::from(ca != *cb);
-            cur[j + 1] = (prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1);
-        }
-        std::mem::swap(&mut prev, &mut cur);
-    }
-    prev[b.len()]
 }
 
 #[cfg(test)]
