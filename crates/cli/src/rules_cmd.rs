@@ -41,7 +41,7 @@ pub fn run(args: RulesArgs) -> anyhow::Result<ExitCode> {
             };
             match args.format {
                 RulesFormat::Text => rule_text(rule),
-                RulesFormat::Json => pretty(&rule_json(rule)),
+                RulesFormat::Json => pretty(&rule.doc_json()),
             }
         }
     };
@@ -123,23 +123,6 @@ fn list_json(all: &[&Rule]) -> String {
         })
         .collect();
     pretty(&serde_json::Value::Array(list))
-}
-
-fn rule_json(rule: &Rule) -> serde_json::Value {
-    let fixes: serde_json::Map<String, serde_json::Value> = rule
-        .fixes
-        .iter()
-        .map(|(tab, snippet)| (tab.to_string(), json!(snippet)))
-        .collect();
-    json!({
-        "id": rule.id,
-        "title": rule.title,
-        "severity": rule.severity,
-        "family": rule.family,
-        "since": rule.since,
-        "docs": rule.docs(),
-        "fixes": fixes,
-    })
 }
 
 fn rule_text(rule: &Rule) -> String {

@@ -5,28 +5,12 @@
 //!
 //! Each entry: id, title, severity, family, since, summary, docs (Markdown), fixes.
 
-use serde_json::{json, Value};
+use serde_json::Value;
 
 fn main() {
     let list: Vec<Value> = headwarden_core::rules::all()
         .iter()
-        .map(|rule| {
-            let fixes: serde_json::Map<String, Value> = rule
-                .fixes
-                .iter()
-                .map(|(tab, snippet)| (tab.to_string(), json!(snippet)))
-                .collect();
-            json!({
-                "id": rule.id,
-                "title": rule.title,
-                "severity": rule.severity,
-                "family": rule.family,
-                "since": rule.since,
-                "summary": rule.summary(),
-                "docs": rule.docs(),
-                "fixes": fixes,
-            })
-        })
+        .map(|rule| rule.doc_json())
         .collect();
     assert!(
         list.iter()

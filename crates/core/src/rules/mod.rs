@@ -204,6 +204,27 @@ impl Rule {
         out.trim_end().to_string()
     }
 
+    /// The rule and its documentation as one JSON object (id, title, severity, family,
+    /// since, summary, docs, fixes): `headwarden rules ID --format json`, and each entry
+    /// of the `rules.json` the npm package and the web page ship beside their wasm.
+    pub fn doc_json(&self) -> serde_json::Value {
+        let fixes: serde_json::Map<String, serde_json::Value> = self
+            .fixes
+            .iter()
+            .map(|(tab, snippet)| (tab.to_string(), serde_json::json!(snippet)))
+            .collect();
+        serde_json::json!({
+            "id": self.id,
+            "title": self.title,
+            "severity": self.severity,
+            "family": self.family,
+            "since": self.since,
+            "summary": self.summary(),
+            "docs": self.docs(),
+            "fixes": fixes,
+        })
+    }
+
     /// The first paragraph under "What it does", for one-line listings.
     pub fn summary(&self) -> String {
         let docs = self.docs();
