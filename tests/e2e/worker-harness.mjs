@@ -135,11 +135,24 @@ export async function waitFor(what, probe, timeoutMs, proc) {
 
 const agentOptions = { rejectUnauthorized: false }; // wrangler's self-signed certificate
 
+// What wrangler dev's proxy answers (503) to a non-GET request that was in flight while its
+// runtime restarted (a file-watcher reload): not the worker's answer, so sent again.
+const WRANGLER_RESTARTED = "Your worker restarted mid-request";
+
 /**
  * One request over a new connection, nothing followed or decoded.
  * Resolves to { status, statusMessage, rawHeaders, headers, body: Buffer, ms }.
+ * A 503 from wrangler's proxy saying the runtime restarted mid-request is retried.
  */
-export function request(url, { method = "GET", headers = {}, body, timeoutMs = 30000 } = {}) {
+export async function request(url, options = {}) {
+  for (let attempt = 1; ; attempt++) {
+    const res = await requestOnce(url, options);
+    const restarted = res.status === 503 && res.body.toString().startsWith(WRANGLER_RESTARTED);
+    if (!restarted || attempt === 3) return res;
+  }
+}
+
+function requestOnce(url, { method = "GET", headers = {}, body, timeoutMs = 30000 } = {}) {
   return new Promise((resolve, reject) => {
     const u = new URL(url);
     const mod = u.protocol === "https:" ? https : http;
