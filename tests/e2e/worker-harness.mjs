@@ -284,6 +284,7 @@ export async function startWrangler({
     env: toolEnv(prebuilt ? { HEADWARDEN_WORKER_PREBUILT: "1" } : {}),
   });
   proc.tmp = persist;
+  proc.inspectorPort = inspector; // wrangler's inspector proxy (CPU profiles: Profiler.*)
   const scheme = useHttps ? "https" : "http";
   proc.url = `${scheme}://127.0.0.1:${port}`;
   // With a custom build, wrangler runs it a second time once its file watcher is ready, and

@@ -18,7 +18,9 @@ use clap::{Args, Subcommand, ValueEnum};
 use headwarden_core::flask::session::{sensitive_entries, FlaskSession};
 use headwarden_core::flask::view::CookieSource;
 use headwarden_core::flask::wordlist::{display_secret, parse_line, strip_newline};
-use headwarden_core::flask::{decode_flask_session, SessionCookie, SignedCookie, SignedKind};
+use headwarden_core::flask::{
+    decode_flask_session, CookieArg, SessionCookie, SignedCookie, SignedKind,
+};
 
 const SESSION_HELP: &str = "\
 Examples:
@@ -101,9 +103,10 @@ pub fn run(args: SessionArgs) -> anyhow::Result<ExitCode> {
     }
 }
 
-/// A cookie argument: `value`, `name=value`, `Cookie: a=1; session=…`, `Set-Cookie: …; Path=/`.
-/// Returns the name (when one was given) and the value.
-fn read_cookie_arg(arg: &str) -> anyhow::Result<(Option<String>, String)> {
+/// A cookie argument (`-` reads it from standard input) in any form
+/// [`CookieArg`] reads. Returns the cookie name (given, or the usual one for the kind of
+/// value) and the value.
+fn read_cookie_arg(arg: &str) -> anyhow::Result<(String, String)> {
     let text = if arg == "-" {
         let mut s = String::new();
         std::io::stdin()
@@ -114,69 +117,15 @@ fn read_cookie_arg(arg: &str) -> anyhow::Result<(Option<String>, String)> {
     } else {
         arg.to_string()
     };
-    let text = text.trim();
-    let (is_set_cookie, text) = strip_header_name(text);
-    let pairs: Vec<&str> = if is_set_cookie {
-        text.split(';').take(1).collect()
-    } else {
-        text.split(';').collect()
-    };
-    let mut first = None;
-    for pair in pairs {
-        let pair = pair.trim();
-        if pair.is_empty() {
-            continue;
-        }
-        let (name, value) = split_pair(pair);
-        let signed = SignedCookie::parse(value).is_some() || decode_flask_session(value).is_ok();
-        if signed {
-            return Ok((name.map(str::to_string), value.to_string()));
-        }
-        first.get_or_insert((name.map(str::to_string), value.to_string()));
-    }
-    first.context("no cookie value given")
-}
-
-/// Strips a leading `Set-Cookie:` or `Cookie:`; says whether it was `Set-Cookie`.
-fn strip_header_name(text: &str) -> (bool, &str) {
-    for (name, set) in [("set-cookie:", true), ("cookie:", false)] {
-        if let Some(rest) = text
-            .get(..name.len())
-            .filter(|p| p.eq_ignore_ascii_case(name))
-            .and_then(|_| text.get(name.len()..))
-        {
-            return (set, rest.trim_start());
-        }
-    }
-    (false, text)
-}
-
-/// `name=value` when the part before `=` is a cookie name; else the whole text is a value.
-fn split_pair(pair: &str) -> (Option<&str>, &str) {
-    if let Some((name, value)) = pair.split_once('=') {
-        let is_token = !name.is_empty()
-            && name
-                .bytes()
-                .all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b));
-        if is_token {
-            return (Some(name), value.trim());
-        }
-    }
-    (None, pair)
-}
-
-/// The usual cookie name for a kind of value, when the user gave none.
-fn default_name(value: &str) -> &'static str {
-    match SignedCookie::parse(value).map(|s| s.kind()) {
-        Some(SignedKind::FlaskRemember) => "remember_token",
-        Some(SignedKind::ExpressSession) => "connect.sid",
-        _ => "session",
-    }
+    let cookie = CookieArg::parse(&text).context("no cookie value given")?;
+    Ok((
+        cookie.name_or_default().to_string(),
+        cookie.value.to_string(),
+    ))
 }
 
 fn decode(args: DecodeArgs) -> anyhow::Result<ExitCode> {
     let (name, value) = read_cookie_arg(&args.cookie)?;
-    let name = name.unwrap_or_else(|| default_name(&value).to_string());
     let Some(cookie) = SessionCookie::examine(&name, &value, CookieSource::Cookie, "", false)
         .filter(|c| c.kind != headwarden_core::flask::SessionKind::Opaque)
     else {
@@ -354,7 +303,6 @@ fn audit(args: AuditArgs) -> anyhow::Result<ExitCode> {
         });
     }
     let elapsed = started.elapsed();
-    let name = name.unwrap_or_else(|| default_name(&value).to_string());
     report(&args, &name, &signed, found.as_ref(), tried, elapsed)?;
     Ok(ExitCode::from(if found.is_some() {
         crate::EXIT_GATE_FAILED
@@ -602,11 +550,8 @@ mod tests {
     #[test]
     fn cookie_arguments() {
         let v = "eyJ1c2VyIjoiYWxpY2UifQ.awQ8IQ.eikxmOYh5FZb_EkCxiJMuG_qNfE";
-        assert_eq!(read_cookie_arg(v).unwrap(), (None, v.into()));
-        assert_eq!(
-            read_cookie_arg(&format!("sess={v}")).unwrap().0.as_deref(),
-            Some("sess")
-        );
+        assert_eq!(read_cookie_arg(v).unwrap(), ("session".into(), v.into()));
+        assert_eq!(read_cookie_arg(&format!("sess={v}")).unwrap().0, "sess");
         assert_eq!(
             read_cookie_arg(&format!("Set-Cookie: session={v}; HttpOnly; Path=/"))
                 .unwrap()
@@ -615,7 +560,7 @@ mod tests {
         );
         assert_eq!(
             read_cookie_arg(&format!("Cookie: theme=dark; session={v}")).unwrap(),
-            (Some("session".into()), v.into())
+            ("session".into(), v.into())
         );
         let sid =
             "s%3AhUYbA2lK3GQv6lilhib2OQHuooKnPQom.kT%2B8pbicqPpy2nlIhgopRJNlI0Lwb%2F2ZKhhlCk81yv0";
@@ -623,6 +568,7 @@ mod tests {
             read_cookie_arg(&format!("connect.sid={sid}")).unwrap().1,
             sid
         );
+        assert!(read_cookie_arg(" ; ").is_err());
     }
 
     #[test]

@@ -13,20 +13,24 @@ pub fn edit_distance(a: &str, b: &str) -> usize {
     if a.len() > MAX_LEN || b.len() > MAX_LEN {
         return usize::MAX;
     }
+    // Bytes, not words: a distance never exceeds MAX_LEN, and three 65-byte rows are cheap
+    // to set up (this runs for every known name of similar length, per unknown name).
     let fold = |c: u8| c.to_ascii_lowercase();
     // Three rows: two back (for transpositions), previous, current.
-    let mut before = [0usize; MAX_LEN + 1];
-    let mut prev = [0usize; MAX_LEN + 1];
-    let mut cur = [0usize; MAX_LEN + 1];
-    for (j, cell) in prev.iter_mut().enumerate().take(b.len() + 1) {
+    let mut before = [0u8; MAX_LEN + 1];
+    let mut prev = [0u8; MAX_LEN + 1];
+    let mut cur = [0u8; MAX_LEN + 1];
+    for (j, cell) in (0u8..).zip(prev.iter_mut().take(b.len() + 1)) {
         *cell = j;
     }
-    for i in 0..a.len() {
-        cur[0] = i + 1;
-        for j in 0..b.len() {
-            let cost = usize::from(fold(a[i]) != fold(b[j]));
+    for (i, &ai) in a.iter().enumerate() {
+        let ai = fold(ai);
+        cur[0] = prev[0] + 1;
+        for (j, &bj) in b.iter().enumerate() {
+            let bj = fold(bj);
+            let cost = u8::from(ai != bj);
             let mut d = (prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1);
-            if i > 0 && j > 0 && fold(a[i]) == fold(b[j - 1]) && fold(a[i - 1]) == fold(b[j]) {
+            if i > 0 && j > 0 && ai == fold(b[j - 1]) && fold(a[i - 1]) == bj {
                 d = d.min(before[j - 1] + 1);
             }
             cur[j + 1] = d;
@@ -34,7 +38,7 @@ pub fn edit_distance(a: &str, b: &str) -> usize {
         std::mem::swap(&mut before, &mut prev);
         std::mem::swap(&mut prev, &mut cur);
     }
-    prev[b.len()]
+    usize::from(prev[b.len()])
 }
 
 #[cfg(test)]

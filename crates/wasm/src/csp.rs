@@ -5,9 +5,9 @@
 
 use std::borrow::Cow;
 
-use headwarden_core::csp::view::{MAX_VIEW_DIRECTIVES, MAX_VIEW_SOURCES, MAX_VIEW_TEXT_CHARS};
-use headwarden_core::csp::{CspCheck, Disposition, Policy, PolicyIssue};
-use headwarden_core::report::{shorten, Finding};
+use headwarden_core::csp::view::{is_zero, MAX_VIEW_DIRECTIVES, MAX_VIEW_SOURCES};
+use headwarden_core::csp::{CspCheck, Disposition, Policy};
+use headwarden_core::report::Finding;
 use serde::Serialize;
 
 /// `{findings, policies}` with the policies as written.
@@ -39,10 +39,6 @@ pub struct DirectiveSummary<'a> {
     /// Sources past `MAX_VIEW_SOURCES`, not listed.
     #[serde(skip_serializing_if = "is_zero")]
     pub omitted_sources: usize,
-}
-
-fn is_zero(n: &usize) -> bool {
-    *n == 0
 }
 
 impl<'a> Summary<'a> {
@@ -80,8 +76,8 @@ impl<'a> PolicySummary<'a> {
             .collect();
         PolicySummary {
             disposition: policy.disposition,
-            text: shorten(&policy.text, MAX_VIEW_TEXT_CHARS),
-            applied: !policy.issues.contains(&PolicyIssue::Empty),
+            text: policy.view_text(),
+            applied: policy.is_applied(),
             directives,
             omitted_directives: policy.directives.len().saturating_sub(MAX_VIEW_DIRECTIVES),
         }

@@ -63,8 +63,22 @@ pub struct DirectiveView {
     pub omitted_sources: usize,
 }
 
-fn is_zero(n: &usize) -> bool {
+/// `skip_serializing_if` for counts of what a view left out (also used by the npm
+/// package's policy summary).
+pub fn is_zero(n: &usize) -> bool {
     *n == 0
+}
+
+impl super::Policy {
+    /// The serialized policy as views quote it: shortened past [`MAX_VIEW_TEXT_CHARS`].
+    pub fn view_text(&self) -> std::borrow::Cow<'_, str> {
+        shorten(&self.text, MAX_VIEW_TEXT_CHARS)
+    }
+
+    /// False when browsers drop the policy (it has no directive).
+    pub fn is_applied(&self) -> bool {
+        !self.issues.contains(&PolicyIssue::Empty)
+    }
 }
 
 /// Most directives listed in one policy's view.
@@ -291,8 +305,8 @@ pub fn view(list: &PolicyList, findings: &[CspFinding]) -> Vec<PolicyView> {
                 disposition: policy.disposition,
                 source: policy.source,
                 header: policy.header.clone(),
-                text: shorten(&policy.text, MAX_VIEW_TEXT_CHARS).into_owned(),
-                applied: !policy.issues.contains(&PolicyIssue::Empty),
+                text: policy.view_text().into_owned(),
+                applied: policy.is_applied(),
                 directives,
                 omitted_directives,
                 effective,

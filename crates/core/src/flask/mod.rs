@@ -6,6 +6,7 @@
 //! The rules built on these live in `rules/flask/` (and three body-based disclosure rules in
 //! `rules/disclosure/`).
 
+pub mod cookie_arg;
 pub mod csrf;
 pub mod detect;
 pub mod raw_hmac;
@@ -14,6 +15,7 @@ pub mod session;
 pub mod view;
 pub mod wordlist;
 
+pub use cookie_arg::CookieArg;
 pub use secrets::{audit_builtin, audit_secret, Secret, SignedCookie, SignedKind};
 pub use session::{decode_flask_session, FlaskSession, SessionError};
 pub use view::{session_cookies, SessionCookie, SessionKind, SessionView};
