@@ -11,6 +11,9 @@
 //   2. check vs the MDN HTTP Observatory 1.4.8 (npm @mdn/mdn-http-observatory, offline
 //      scorer of anchors/observatory) on the anchor's 2,000 synthetic responses; ours:
 //      check({url, status, headers, body}) returning the full report object.
+//   Each pair also prints a ceiling: V8's JSON.parse building the same result objects from
+//   their JSON text, no checking at all. No API that returns these objects can pass it, so
+//   it bounds the ratio any implementation of the same output could reach here.
 //   3. Sizes of the package's wasm files (gzip -9) and of lib/rules.mjs (the rules' docs,
 //      left out of the wasm), the cold import + first check time in a fresh process, and
 //      the mean report size (the JS<->wasm conversion grows with it).
@@ -160,6 +163,16 @@ line(`csp_evaluator (parse + evaluate)        ${fmt(google.median).padStart(10)}
 line(`headwarden checkCsp (JS object)         ${fmt(ours.median).padStart(10)} /s   runs ${ours.rates.map(fmt).join(", ")}`);
 line(`ratio: ${(ours.median / google.median).toFixed(1)}x (budget >= 50x)`);
 line(`headwarden checkCsp, { view: true }      ${fmt(oursView.median).padStart(10)} /s   runs ${oursView.rates.map(fmt).join(", ")}`);
+// A ceiling no JS API returning these objects can pass: V8's own JSON.parse building the
+// same result objects from their JSON text, with no checking at all.
+const cspTexts = corpus.map((l) => JSON.stringify(hw.checkCsp(l)));
+const cspParse = rate(cspTexts, (t) => {
+  sink += JSON.parse(t).findings.length;
+});
+line(
+  `ceiling: JSON.parse of the same results  ${fmt(cspParse.median).padStart(10)} /s   = ${(cspParse.median / google.median).toFixed(1)}x csp_evaluator ` +
+    `(mean result ${fmt(cspTexts.reduce((s, t) => s + t.length, 0) / cspTexts.length)} B of JSON)`,
+);
 
 // ---------------------------------------------------------------------------------------
 // 2. check vs the MDN HTTP Observatory 1.4.8
@@ -174,6 +187,12 @@ const checkRate = rate(ourInputs, (x) => {
 });
 const withoutRules = (r) => JSON.stringify({ ...r, rules: undefined });
 const reportBytes = ourInputs.reduce((s, x) => s + withoutRules(hw.check(x)).length, 0) / ourInputs.length;
+// Without the rules section: check() shares those objects from a cache, so building them
+// is not part of its cost either.
+const reportTexts = ourInputs.map((x) => withoutRules(hw.check(x)));
+const reportParse = rate(reportTexts, (t) => {
+  sink += JSON.parse(t).exchanges[0].score;
+});
 
 // The Observatory: the anchor's method (300 warm-up scorings, then one timed pass).
 const WARMUP = QUICK ? 50 : 300;
@@ -188,4 +207,8 @@ line(`Observatory 1.4.8 (scan via score.mjs)  ${fmt(observatory).padStart(10)} /
 line(`headwarden check(object) -> report      ${fmt(checkRate.median).padStart(10)} /s   runs ${checkRate.rates.map(fmt).join(", ")}`);
 line(`ratio: ${(checkRate.median / observatory).toFixed(0)}x (budget >= 450x)`);
 line(`mean report ${fmt(reportBytes)} B of JSON without the rules section (built in JS from the wasm's result tape)`);
+line(
+  `ceiling: JSON.parse of the same reports  ${fmt(reportParse.median).padStart(10)} /s   = ${(reportParse.median / observatory).toFixed(0)}x the Observatory ` +
+    "(V8 building the same report objects, rules section aside, from JSON text, with no checking at all)",
+);
 line(`loadavg after: ${os.loadavg().map((x) => x.toFixed(2)).join(" ")}${sink > 0 ? "" : " (sink empty)"}`);

@@ -35,6 +35,7 @@ use serde::Serialize;
 use time::{Date, Month, OffsetDateTime, PrimitiveDateTime, Time};
 
 use crate::exchange::Headers;
+use crate::headers::is_tchar;
 use crate::report::Finding;
 use crate::rules::Context;
 
@@ -916,28 +917,6 @@ fn folded_at(s: &str) -> Option<&str> {
         from = comma + 1;
     }
     None
-}
-
-/// An HTTP token character (RFC 9110 §5.6.2), the grammar of a cookie name.
-fn is_tchar(b: u8) -> bool {
-    b.is_ascii_alphanumeric()
-        || matches!(
-            b,
-            b'!' | b'#'
-                | b'$'
-                | b'%'
-                | b'&'
-                | b'\''
-                | b'*'
-                | b'+'
-                | b'-'
-                | b'.'
-                | b'^'
-                | b'_'
-                | b'`'
-                | b'|'
-                | b'~'
-        )
 }
 
 /// `cookie-octet` of RFC 6265 §4.1.1: visible ASCII except `"` `,` `;` `\`.

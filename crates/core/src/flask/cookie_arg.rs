@@ -3,6 +3,7 @@
 //! same forms.
 
 use super::{decode_flask_session, SignedCookie, SignedKind};
+use crate::headers::is_tchar;
 
 /// The cookie a pasted text names: `value`, `name=value`, `Cookie: a=1; session=…` or
 /// `Set-Cookie: session=…; Path=/`. Of several pairs, the first whose value is a signed
@@ -62,11 +63,7 @@ fn strip_header_name(text: &str) -> (bool, &str) {
 /// (signed values never hold `=`: base64url without padding).
 fn split_pair(pair: &str) -> CookieArg<'_> {
     if let Some((name, value)) = pair.split_once('=') {
-        let is_token = !name.is_empty()
-            && name
-                .bytes()
-                .all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b));
-        if is_token {
+        if !name.is_empty() && name.bytes().all(is_tchar) {
             return CookieArg {
                 name: Some(name),
                 value: value.trim(),
