@@ -30,6 +30,9 @@ pub fn bench(args: &[String]) -> Result<()> {
     if want("secrets") {
         secrets_vs_flask_unsign()?;
     }
+    if want("size") {
+        size_floor()?;
+    }
     for (name, script) in [
         ("npm", "tests/bench/npm-vs-peers.mjs"),
         ("worker", "tests/bench/worker-load.mjs"),
@@ -40,6 +43,45 @@ pub fn bench(args: &[String]) -> Result<()> {
             run(util::cmd("node").arg(&path))?;
         }
     }
+    Ok(())
+}
+
+/// The gzipped size of `crates/bench/wasm-floor`: the engine's `check()` alone, built and
+/// optimized as the npm main wasm is. Any wasm that can check weighs at least this much,
+/// so it shows how much of the npm and web budgets the engine leaves for the rest.
+fn size_floor() -> Result<()> {
+    println!("\n== size floor: check() alone, as a wasm (crates/bench/wasm-floor)");
+    run(cargo().args([
+        "build",
+        "--quiet",
+        "-p",
+        "headwarden-wasm-floor",
+        "--lib",
+        "--target",
+        "wasm32-unknown-unknown",
+        "--profile",
+        "wasm-release",
+    ]))?;
+    let built =
+        util::target_dir().join("wasm32-unknown-unknown/wasm-release/headwarden_wasm_floor.wasm");
+    let out = util::target_dir().join("wasm-floor");
+    run(util::cmd(util::cargo_bin().join("wasm-bindgen"))
+        .args(["--target", "web", "--no-typescript", "--out-dir"])
+        .arg(&out)
+        .arg(&built))?;
+    let wasm = out.join("headwarden_wasm_floor_bg.wasm");
+    run(util::cmd(util::tools_bin().join("wasm-opt"))
+        .args(crate::npm::WASM_OPT_FLAGS)
+        .arg(&wasm)
+        .arg("-o")
+        .arg(&wasm))?;
+    let bytes = std::fs::read(&wasm).with_context(|| format!("cannot read {}", wasm.display()))?;
+    let gz = util::gzip_len(&bytes);
+    println!(
+        "check() alone: {} bytes, gzip -9 {gz} bytes = {:.1} KiB (npm main wasm budget 150 KiB; web page budget 250 KiB for wasm + JS)",
+        bytes.len(),
+        gz as f64 / 1024.0
+    );
     Ok(())
 }
 

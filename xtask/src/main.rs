@@ -25,7 +25,7 @@ mod worker;
 use anyhow::{bail, Result};
 
 const USAGE: &str =
-    "usage: cargo xtask <setup|test [STEP...]|demo [--check]|bench|fuzz [--minutes N]|dist>
+    "usage: cargo xtask <setup|test [STEP...]|demo [--check]|bench [native|secrets|size|npm|worker]|fuzz [--minutes N]|dist>
 one part alone: cargo xtask <web-build [--dev]|npm-build|worker-build|worker-dev [--check]>";
 
 fn main() {
