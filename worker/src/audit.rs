@@ -11,23 +11,15 @@ use serde::Serialize;
 
 use crate::csp_report::Violation;
 
-/// The grade and score of a response's headers (no body: the worker streams it), with the
+/// The grade and score of a response head (no body: the worker streams it), with the
 /// secret audit off (it is for people reading a report, not for every request).
-pub fn grade(request: &Request, response: &Response, policy: &Policy) -> (String, u8) {
-    let head = Response {
-        body: None,
-        ..response.clone()
-    };
-    let exchange = Exchange {
-        request: Some(request.clone()),
-        response: head,
-    };
+pub fn grade(head: &Exchange, policy: &Policy) -> (String, u8) {
     let options = CheckOptions {
         skip_secret_audit: true,
         ..CheckOptions::default()
     };
     let report = check_exchanges(
-        std::slice::from_ref(&exchange),
+        std::slice::from_ref(head),
         InputFormat::Raw,
         &[],
         policy,
@@ -40,36 +32,45 @@ pub fn grade(request: &Request, response: &Response, policy: &Policy) -> (String
         .unwrap_or_else(|| ("F".to_string(), 0))
 }
 
+/// The request with a response's head: what [`grade`] reads.
+fn head_exchange(request: &Request, response: &Response) -> Exchange {
+    Exchange {
+        request: Some(request.clone()),
+        // Field by field: `..response.clone()` would copy the body only to drop it.
+        response: Response {
+            version: response.version.clone(),
+            status: response.status,
+            reason: response.reason.clone(),
+            headers: response.headers.clone(),
+            body: None,
+        },
+    }
+}
+
 /// The grading of one proxied response, done after the response has gone out (it is for
 /// the log, not for the client).
 #[derive(Debug, Clone)]
 pub struct PendingGrades {
-    pub request: Request,
-    /// The origin's response head.
-    pub before: Response,
-    /// What the worker sent.
-    pub after: Response,
+    /// The request with the origin's response head.
+    pub before: Exchange,
+    /// The request with the head the worker sent.
+    pub after: Exchange,
     pub policy: Rc<Policy>,
 }
 
 impl PendingGrades {
     pub fn new(request: &Request, before: &Response, after: &Response, policy: Rc<Policy>) -> Self {
-        let head = |r: &Response| Response {
-            body: None,
-            ..r.clone()
-        };
         PendingGrades {
-            request: request.clone(),
-            before: head(before),
-            after: head(after),
+            before: head_exchange(request, before),
+            after: head_exchange(request, after),
             policy,
         }
     }
 
     /// Grades both heads into `log`.
     pub fn apply(self, log: &mut LogLine) {
-        let (before, score_before) = grade(&self.request, &self.before, &self.policy);
-        let (after, score_after) = grade(&self.request, &self.after, &self.policy);
+        let (before, score_before) = grade(&self.before, &self.policy);
+        let (after, score_after) = grade(&self.after, &self.policy);
         log.grade_before = Some(before);
         log.score_before = Some(score_before);
         log.grade_after = Some(after);
@@ -324,13 +325,13 @@ mod tests {
             ("Server", "gunicorn"),
             ("Content-Type", "text/html; charset=utf-8"),
         ]);
-        let (before, _) = grade(&https_get(), &r, &policy);
+        let (before, _) = grade(&head_exchange(&https_get(), &r), &policy);
         assert_eq!(before, "F");
         let changes = headwarden_core::enforce(&mut r, Some(&https_get()), &policy, &mut || {
             "AAAAAAAAAAAAAAAAAAAAAA==".into()
         });
         assert!(!changes.is_empty());
-        let (after, score) = grade(&https_get(), &r, &policy);
+        let (after, score) = grade(&head_exchange(&https_get(), &r), &policy);
         assert!(after == "A" || after == "A+", "{after} {score}");
     }
 
