@@ -100,6 +100,10 @@ const FAULTS = {
     const body = "<!doctype html><title>Service Unavailable</title><h1>Service Unavailable</h1>\n";
     s.end(head(503, "Service Unavailable", [["Content-Type", "text/html; charset=utf-8"], ["Content-Length", Buffer.byteLength(body)], ["Retry-After", "5"]]) + body);
   },
+  // An HTML 5xx is read whole to look for a debugger page before its head goes out, so a
+  // fault in its body is the origin's error: it stalls (504) or breaks off (502).
+  "stall-5xx-body": (s) => s.write(head(500, "Internal Server Error", [["Content-Type", "text/html; charset=utf-8"], ["Content-Length", DECLARED]]) + PAGE),
+  "close-5xx-body": (s) => s.end(head(500, "Internal Server Error", [["Content-Type", "text/html; charset=utf-8"], ["Content-Length", DECLARED]]) + PAGE),
   // An HTML 5xx too long to inspect for a debugger page: our own error (ON_ERROR).
   "big-5xx": (s) => {
     s.write(head(500, "Internal Server Error", [["Content-Type", "text/html; charset=utf-8"], ["Content-Length", OVER_LIMIT]]));
@@ -133,6 +137,8 @@ const EXPECT = {
   "stall-body-json": { status: 200, aborted: true },
   "close-body": { status: 200, aborted: true },
   "5xx": { status: 503 },
+  "stall-5xx-body": { status: 504 },
+  "close-5xx-body": { status: 502 },
 };
 
 function startFaultyOrigin(port) {
@@ -255,6 +261,7 @@ for (const kind of Object.keys(EXPECT)) {
       json: "proxied",
       "5xx": "proxied",
       stall: "origin-timeout",
+      "stall-5xx-body": "origin-timeout",
       "stall-body": "body-aborted",
       "stall-body-json": "body-aborted",
       "close-body": "body-aborted",
@@ -273,7 +280,7 @@ for (const kind of Object.keys(EXPECT)) {
       assert.equal(res.headers["content-type"], "application/json");
       assert.equal(JSON.parse(res.body.toString()).status, res.status);
     }
-    if (kind === "stall") assert.ok(res.ms >= TIMEOUT_MS * 0.9, `504 after ${res.ms} ms, before the timeout`);
+    if (kind === "stall" || kind === "stall-5xx-body") assert.ok(res.ms >= TIMEOUT_MS * 0.9, `504 after ${res.ms} ms, before the timeout`);
   });
 }
 

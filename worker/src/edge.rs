@@ -31,7 +31,6 @@ use crate::config::{Config, ConfigError, OnError, Vars};
 use crate::csp_report::{self, MAX_REPORT_BYTES, REPORT_PATH};
 use crate::forward::{self, ClientFacts, UrlParts};
 use crate::guard::{self, Refusal, RequestFacts};
-use crate::idle::IdleTimer;
 use crate::nonce::{self, NonceRules, Rewriting};
 
 #[wasm_bindgen(module = "/src/runtime.js")]
@@ -87,26 +86,6 @@ impl Fault {
 impl From<JsValue> for Fault {
     fn from(v: JsValue) -> Self {
         Fault::Ours(js_error_text(&v))
-    }
-}
-
-/// What the origin body does next (see [`next_chunk`]).
-enum Next {
-    Chunk(JsValue),
-    End,
-    Broke(String),
-    Stalled,
-}
-
-/// The next chunk of an origin body, or [`Next::Stalled`] when none came within the idle
-/// period.
-async fn next_chunk(input: &mut BodyStream, idle: &mut IdleTimer) -> Next {
-    idle.restart();
-    match select(input.next(), std::pin::pin!(idle.stalled())).await {
-        Either::Left((Some(Ok(chunk)), _)) => Next::Chunk(chunk),
-        Either::Left((Some(Err(e)), _)) => Next::Broke(js_error_text(&e)),
-        Either::Left((None, _)) => Next::End,
-        Either::Right(((), _)) => Next::Stalled,
     }
 }
 
@@ -663,8 +642,12 @@ async fn respond(
     if enforcement.inspect_body {
         // An HTML 5xx: read it and enforce again with the body, so a debugger page is replaced.
         if let Some(stream) = origin.body() {
+            // Read through guardBody, like every body: the same idle timeout and fault
+            // handling (it aborts the origin fetch on either).
+            let guarded = guard_body(&stream, cfg.timeout_ms, "origin body", controller)?;
+            let stream: ReadableStream =
+                Reflect::get(&guarded, &JsValue::from_str("stream"))?.dyn_into()?;
             let mut input = body_stream(stream);
-            let mut idle = IdleTimer::new(cfg.timeout_ms);
             let mut bytes = Vec::new();
             loop {
                 if bytes.len() > MAX_INSPECTED_BODY {
@@ -676,17 +659,20 @@ async fn respond(
                         "an HTML 5xx body over {MAX_INSPECTED_BODY} bytes"
                     )));
                 }
-                match next_chunk(&mut input, &mut idle).await {
-                    Next::Chunk(chunk) => {
-                        bytes.extend_from_slice(&Uint8Array::new(&chunk).to_vec())
-                    }
-                    Next::End => break,
-                    Next::Broke(e) => return Err(Fault::OriginBroke(format!("origin body: {e}"))),
-                    Next::Stalled => {
-                        return Err(Fault::OriginStalled(format!(
-                            "the origin body stalled: nothing for {} ms",
-                            cfg.timeout_ms
-                        )))
+                match input.next().await {
+                    Some(Ok(chunk)) => bytes.extend_from_slice(&Uint8Array::new(&chunk).to_vec()),
+                    None => break,
+                    Some(Err(e)) => {
+                        let stalled = Reflect::get(&e, &JsValue::from_str("stalled"))
+                            .ok()
+                            .and_then(|v| v.as_bool())
+                            .unwrap_or(false);
+                        let message = js_error_text(&e);
+                        return Err(if stalled {
+                            Fault::OriginStalled(message)
+                        } else {
+                            Fault::OriginBroke(message)
+                        });
                     }
                 }
             }

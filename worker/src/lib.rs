@@ -17,7 +17,6 @@ pub mod csp_report;
 mod edge;
 pub mod forward;
 pub mod guard;
-mod idle;
 pub mod nonce;
 
 // The default allocator (dlmalloc) is slower and no smaller in our measurements.

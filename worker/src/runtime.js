@@ -85,7 +85,8 @@ export function guardBody(input, idleMs, what, controller) {
               : `${what}: ${(e && e.message) || e}`;
           controller.abort();
           finish("aborted", error);
-          ctrl.error(new Error(error));
+          // `stalled` tells a reader in Rust (the HTML 5xx read, src/edge.rs) a 504 from a 502.
+          ctrl.error(Object.assign(new Error(error), { stalled: e instanceof Stalled }));
           reader.cancel().catch(() => {});
         }
       },
