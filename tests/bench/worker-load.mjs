@@ -5,13 +5,22 @@
 // keep-alive connections. Prints p50/p99 latency and requests/s of each, the ratios, the
 // budget verdicts, and the gzipped upload size.
 //
-// Fairness: both Workers run under the same wrangler with the same flags (`wrangler dev
-// --local-protocol https`, one workerd each, the same origin route), and the three targets
-// are measured in ROUNDS interleaved rounds (direct, pass-through, ours, direct, …), so a
-// change in the machine's load during the run falls on all three alike; the load average is
+// A third Worker, the floor (tests/bench/floor-worker), does only the fixed work the issue
+// requires of every proxied page (headers set, cookies hardened, a nonce through
+// HTMLRewriter, the body watched, one JSON log line), hard-coded, with no policy engine: what
+// it costs over the pass-through is what the platform charges for that work, so it bounds
+// what any implementation can reach.
+//
+// Fairness: the Workers run under the same wrangler with the same flags (`wrangler dev
+// --local-protocol https`, one workerd each, the same origin route), and the targets are
+// measured in ROUNDS interleaved rounds (direct, pass-through, floor, ours, direct, …), so a
+// change in the machine's load during the run falls on all alike; the load average is
 // printed before and after.
 //
 //   node tests/bench/worker-load.mjs      (cargo xtask bench runs it, from the repo root)
+//
+// BENCH_INSPECTOR=off runs every wrangler without its devtools inspector (closer to
+// production: wrangler's inspector proxy costs the pass-through about half its throughput).
 //
 // It builds nothing: the worker must be built (cargo xtask worker-build, or a run of
 // `wrangler dev` in worker/). Both Workers run under `wrangler dev --local-protocol https`.
@@ -50,6 +59,9 @@ const BUDGET_P50_MS = 1;
 const BUDGET_THROUGHPUT = 0.8;
 const BUDGET_UPLOAD_GZ = 500 * 1024;
 
+// wrangler skips its inspector when it believes a debugger (VS Code's) is attached.
+if (process.env.BENCH_INSPECTOR === "off") process.env.VSCODE_INSPECTOR_OPTIONS = "1";
+
 for (const [file, hint] of [
   [WORKER_BUILT, "build the worker first: cargo xtask worker-build"],
   [WRANGLER, "cd worker && npm ci (or cargo xtask setup)"],
@@ -68,10 +80,14 @@ function get(url, agent) {
     const mod = u.protocol === "https:" ? https : http;
     const started = performance.now();
     const req = mod.request(u, { agent, rejectUnauthorized: false, timeout: 30000 }, (res) => {
-      res.on("data", () => {});
+      const failed = res.statusCode < 200 || res.statusCode > 299;
+      let body = "";
+      res.on("data", (chunk) => {
+        if (failed && body.length < 500) body += chunk;
+      });
       res.on("error", reject);
       res.on("end", () => {
-        if (res.statusCode < 200 || res.statusCode > 299) reject(new Error(`${url}: ${res.statusCode}`));
+        if (failed) reject(new Error(`${url}: ${res.statusCode} ${body.slice(0, 500)}`));
         else resolve(performance.now() - started);
       });
     });
@@ -160,20 +176,28 @@ try {
   const gunicornPort = await freePort();
   const gunicorn = await startGunicorn({ port: gunicornPort, workers: 2, secretKey: "bench-" + process.pid });
   const origin = `http://127.0.0.1:${gunicornPort}`;
-  const [passthrough, ours] = await Promise.all([
+  const jsWorker = async (name, dir) =>
     startWrangler({
-      name: "wrangler-passthrough",
-      dir: path.join(ROOT, "tests", "bench", "passthrough-worker"),
+      name,
+      dir: path.join(ROOT, "tests", "bench", dir),
       port: await freePort(),
       vars: { ORIGIN_URL: origin },
       customBuild: false,
       probePath: "/api/data",
-    }),
+    });
+  const [passthrough, floor, ours] = await Promise.all([
+    jsWorker("wrangler-passthrough", "passthrough-worker"),
+    jsWorker("wrangler-floor", "floor-worker"),
     startWrangler({ name: "wrangler-headwarden", port: await freePort(), vars: { ORIGIN_URL: origin } }),
   ]);
-  // Sanity: ours really rewrites what it serves.
-  const page = await request(`${ours.url}${PATH}`);
-  if (PATH === "/" && !/nonce="/.test(page.body.toString())) throw new Error("the headwarden worker did not add nonces");
+  // Sanity: the floor and ours really rewrite what they serve, with the nonce of the header.
+  for (const [name, proc] of [["floor", floor], ["headwarden", ours]]) {
+    const page = await request(`${proc.url}${PATH}`);
+    const nonce = /'nonce-([^']+)'/.exec(page.headers["content-security-policy"] ?? "")?.[1];
+    if (PATH === "/" && !(nonce && page.body.toString().includes(`nonce="${nonce}"`))) {
+      throw new Error(`the ${name} worker did not add its nonce`);
+    }
+  }
 
   console.log(
     `worker-load: GET ${PATH}, ${REQUESTS} requests each, concurrency ${CONCURRENCY}, keep-alive, 127.0.0.1, ` +
@@ -181,12 +205,17 @@ try {
   );
   console.log("  pass-through JS worker: fetch(new Request(ORIGIN_URL + path, request)), the response as it is");
   console.log(
+    "  floor JS worker: the same headers, cookies, nonce (HTMLRewriter), body watch and log line, hard-coded: no policy engine, guards or grading",
+  );
+  console.log(
     "  headwarden worker: request guards, forward, enforce (headers, cookies, CSP nonce through HTMLRewriter), " +
       "body idle/fault watch, one JSON log line with grades before/after (waitUntil)",
   );
+  console.log(`  wrangler's devtools inspector: ${process.env.BENCH_INSPECTOR === "off" ? "off (BENCH_INSPECTOR=off)" : "on (as wrangler dev runs; BENCH_INSPECTOR=off to detach)"}`);
   const targets = [
     ["direct gunicorn", `${origin}${PATH}`, gunicorn],
     ["pass-through JS worker", `${passthrough.url}${PATH}`, passthrough],
+    ["floor JS worker", `${floor.url}${PATH}`, floor],
     ["headwarden worker", `${ours.url}${PATH}`, ours],
   ];
   for (const [, url] of targets) await load(url, WARMUP);
@@ -225,6 +254,13 @@ try {
       `${addedP50Loaded.toFixed(2)} ms at concurrency ${CONCURRENCY} (queueing included)`,
   );
   console.log(`throughput vs the pass-through: ${(share * 100).toFixed(1)} % (budget >= ${BUDGET_THROUGHPUT * 100} %): ${rpsOk ? "ok" : "UNDER"}`);
+  const floorShare = results["floor JS worker"].rps / base.rps;
+  const floorP50 = single["floor JS worker"].p50 - single["pass-through JS worker"].p50;
+  console.log(
+    `floor (no engine): ${(floorShare * 100).toFixed(1)} % of the pass-through's throughput, +${floorP50.toFixed(2)} ms p50 at concurrency 1; ` +
+      `ours vs the floor: ${((our.rps / results["floor JS worker"].rps) * 100).toFixed(1)} %, ` +
+      `+${(single["headwarden worker"].p50 - single["floor JS worker"].p50).toFixed(2)} ms p50`,
+  );
 } catch (e) {
   failed = true;
   console.error(`worker-load: ${e.stack ?? e}`);
