@@ -5,15 +5,16 @@
 // keep-alive connections. Prints p50/p99 latency and requests/s of each, the ratios, the
 // budget verdicts, and the gzipped upload size.
 //
-// A third Worker, the floor (tests/bench/floor-worker), does only the fixed work the issue
-// requires of every proxied page (headers set, cookies hardened, a nonce through
-// HTMLRewriter, the body watched, one JSON log line), hard-coded, with no policy engine: what
-// it costs over the pass-through is what the platform charges for that work, so it bounds
-// what any implementation can reach.
+// Two more Workers bound what any implementation can reach. The log-line Worker
+// (tests/bench/log-worker) is the pass-through plus one JSON log line per request. The floor
+// (tests/bench/floor-worker) does only the fixed work the issue requires of every proxied
+// page (headers set, cookies hardened, a nonce through HTMLRewriter, the body watched, one
+// JSON log line), hard-coded, with no policy engine: what it costs over the pass-through is
+// what the platform charges for that work.
 //
 // Fairness: the Workers run under the same wrangler with the same flags (`wrangler dev
 // --local-protocol https`, one workerd each, the same origin route), and the targets are
-// measured in ROUNDS interleaved rounds (direct, pass-through, floor, ours, direct, …), so a
+// measured in ROUNDS interleaved rounds (direct, pass-through, log line, floor, ours, …), so a
 // change in the machine's load during the run falls on all alike; the load average is
 // printed before and after.
 //
@@ -23,7 +24,7 @@
 // production: wrangler's inspector proxy costs the pass-through about half its throughput).
 //
 // It builds nothing: the worker must be built (cargo xtask worker-build, or a run of
-// `wrangler dev` in worker/). Both Workers run under `wrangler dev --local-protocol https`.
+// `wrangler dev` in worker/). Every Worker runs under `wrangler dev --local-protocol https`.
 import fs from "node:fs";
 import http from "node:http";
 import https from "node:https";
@@ -185,8 +186,9 @@ try {
       customBuild: false,
       probePath: "/api/data",
     });
-  const [passthrough, floor, ours] = await Promise.all([
+  const [passthrough, logOnly, floor, ours] = await Promise.all([
     jsWorker("wrangler-passthrough", "passthrough-worker"),
+    jsWorker("wrangler-log", "log-worker"),
     jsWorker("wrangler-floor", "floor-worker"),
     startWrangler({ name: "wrangler-headwarden", port: await freePort(), vars: { ORIGIN_URL: origin } }),
   ]);
@@ -204,6 +206,7 @@ try {
       `${ROUNDS} interleaved rounds (warm-up ${WARMUP}); loadavg ${loadavg()}`,
   );
   console.log("  pass-through JS worker: fetch(new Request(ORIGIN_URL + path, request)), the response as it is");
+  console.log("  log-line JS worker: the pass-through plus one JSON log line per request like ours (≈ 1.5 KB), nothing else");
   console.log(
     "  floor JS worker: the same headers, cookies, nonce (HTMLRewriter), body watch and log line, hard-coded: no policy engine, guards or grading",
   );
@@ -215,6 +218,7 @@ try {
   const targets = [
     ["direct gunicorn", `${origin}${PATH}`, gunicorn],
     ["pass-through JS worker", `${passthrough.url}${PATH}`, passthrough],
+    ["log-line JS worker", `${logOnly.url}${PATH}`, logOnly],
     ["floor JS worker", `${floor.url}${PATH}`, floor],
     ["headwarden worker", `${ours.url}${PATH}`, ours],
   ];
@@ -254,6 +258,11 @@ try {
       `${addedP50Loaded.toFixed(2)} ms at concurrency ${CONCURRENCY} (queueing included)`,
   );
   console.log(`throughput vs the pass-through: ${(share * 100).toFixed(1)} % (budget >= ${BUDGET_THROUGHPUT * 100} %): ${rpsOk ? "ok" : "UNDER"}`);
+  const logShare = results["log-line JS worker"].rps / base.rps;
+  const logP50 = single["log-line JS worker"].p50 - single["pass-through JS worker"].p50;
+  console.log(
+    `log line alone: ${(logShare * 100).toFixed(1)} % of the pass-through's throughput, ${logP50 >= 0 ? "+" : ""}${logP50.toFixed(2)} ms p50 at concurrency 1`,
+  );
   const floorShare = results["floor JS worker"].rps / base.rps;
   const floorP50 = single["floor JS worker"].p50 - single["pass-through JS worker"].p50;
   console.log(
