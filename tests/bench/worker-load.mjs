@@ -244,9 +244,14 @@ try {
   const base = results["pass-through JS worker"];
   const our = results["headwarden worker"];
   const direct = results["direct gunicorn"];
-  const addedP50 = single["headwarden worker"].p50 - single["pass-through JS worker"].p50;
+  /** `name` against `baseline`: its share of the throughput, and the p50 it adds at concurrency 1. */
+  const versus = (name, baseline = "pass-through JS worker") => ({
+    share: results[name].rps / results[baseline].rps,
+    addedP50: single[name].p50 - single[baseline].p50,
+  });
+  const signed = (ms) => `${ms >= 0 ? "+" : ""}${ms.toFixed(2)} ms`;
+  const { share, addedP50 } = versus("headwarden worker");
   const addedP50Loaded = our.p50 - base.p50;
-  const share = our.rps / base.rps;
   console.log(
     `ratios: pass-through/direct p50 ${(base.p50 / direct.p50).toFixed(2)}x, ours/pass-through p50 ${(our.p50 / base.p50).toFixed(2)}x, ` +
       `ours/direct p50 ${(our.p50 / direct.p50).toFixed(2)}x`,
@@ -258,17 +263,15 @@ try {
       `${addedP50Loaded.toFixed(2)} ms at concurrency ${CONCURRENCY} (queueing included)`,
   );
   console.log(`throughput vs the pass-through: ${(share * 100).toFixed(1)} % (budget >= ${BUDGET_THROUGHPUT * 100} %): ${rpsOk ? "ok" : "UNDER"}`);
-  const logShare = results["log-line JS worker"].rps / base.rps;
-  const logP50 = single["log-line JS worker"].p50 - single["pass-through JS worker"].p50;
+  const logVs = versus("log-line JS worker");
   console.log(
-    `log line alone: ${(logShare * 100).toFixed(1)} % of the pass-through's throughput, ${logP50 >= 0 ? "+" : ""}${logP50.toFixed(2)} ms p50 at concurrency 1`,
+    `log line alone: ${(logVs.share * 100).toFixed(1)} % of the pass-through's throughput, ${signed(logVs.addedP50)} p50 at concurrency 1`,
   );
-  const floorShare = results["floor JS worker"].rps / base.rps;
-  const floorP50 = single["floor JS worker"].p50 - single["pass-through JS worker"].p50;
+  const floorVs = versus("floor JS worker");
+  const overFloor = versus("headwarden worker", "floor JS worker");
   console.log(
-    `floor (no engine): ${(floorShare * 100).toFixed(1)} % of the pass-through's throughput, +${floorP50.toFixed(2)} ms p50 at concurrency 1; ` +
-      `ours vs the floor: ${((our.rps / results["floor JS worker"].rps) * 100).toFixed(1)} %, ` +
-      `+${(single["headwarden worker"].p50 - single["floor JS worker"].p50).toFixed(2)} ms p50`,
+    `floor (no engine): ${(floorVs.share * 100).toFixed(1)} % of the pass-through's throughput, ${signed(floorVs.addedP50)} p50 at concurrency 1; ` +
+      `ours vs the floor: ${(overFloor.share * 100).toFixed(1)} %, ${signed(overFloor.addedP50)} p50`,
   );
 } catch (e) {
   failed = true;

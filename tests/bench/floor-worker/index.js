@@ -11,6 +11,7 @@
 //
 // Whatever the real worker adds on top of this is the cost of deciding instead of knowing.
 import { guardBody } from "../../../worker/src/runtime.js";
+import { logLine } from "../log-line.js";
 
 const HEADERS = [
   ["Strict-Transport-Security", "max-age=31536000; includeSubDomains"],
@@ -75,27 +76,9 @@ export default {
       .transform(new Response(origin.body));
     const { stream, ended } = guardBody(rewritten.body, 10000, "origin body or HTML rewriter", controller);
     ctx.waitUntil(
-      ended.then((end) => {
-        const line = {
-          headwarden: "floor",
-          method: request.method,
-          path: url.pathname,
-          status: origin.status,
-          duration_ms: Date.now() - started,
-          mode: "enforce",
-          outcome: "proxied",
-          origin_status: origin.status,
-          grade_before: "F",
-          grade_after: "A",
-          score_before: 0,
-          score_after: 95,
-          changes,
-          rewritten: { scripts, styles: 0, meta_csp_removed: 0 },
-          body: end.how,
-          body_ms: Date.now() - started,
-        };
-        console.log(JSON.stringify(line));
-      }),
+      ended.then((end) =>
+        logLine({ who: "floor", request, url, status: origin.status, started, changes, scripts, body: end.how }),
+      ),
     );
     return new Response(stream, { status: origin.status, headers });
   },

@@ -2,6 +2,8 @@
 // the most under `wrangler dev`: a JSON log line (`console.log`), built per request with the
 // fields and size of the headwarden worker's line for GET / (≈ 1.5 KB). Nothing else: the
 // response is the origin's, as it is.
+import { logLine } from "../log-line.js";
+
 const CHANGES = [
   { action: "remove-header", header: "Server", before: ["gunicorn"] },
   { action: "set-header", header: "Strict-Transport-Security", after: "max-age=31536000; includeSubDomains" },
@@ -34,27 +36,9 @@ export default {
     const url = new URL(request.url);
     const response = await fetch(new Request(env.ORIGIN_URL + url.pathname + url.search, request));
     ctx.waitUntil(
-      Promise.resolve().then(() => {
-        const line = {
-          headwarden: "log-only",
-          method: request.method,
-          path: url.pathname,
-          status: response.status,
-          duration_ms: Date.now() - started,
-          mode: "enforce",
-          outcome: "proxied",
-          origin_status: response.status,
-          grade_before: "F",
-          grade_after: "A",
-          score_before: 0,
-          score_after: 95,
-          changes: CHANGES,
-          rewritten: { scripts: 1, styles: 0, meta_csp_removed: 0 },
-          body: "complete",
-          body_ms: Date.now() - started,
-        };
-        console.log(JSON.stringify(line));
-      }),
+      Promise.resolve().then(() =>
+        logLine({ who: "log-only", request, url, status: response.status, started, changes: CHANGES, scripts: 1, body: "complete" }),
+      ),
     );
     return response;
   },
